@@ -1,0 +1,257 @@
+"""Duplicate collapsing: each distinct paragraph once, copies behind markers.
+
+Scrapers paste an article's headline again, repeat a block of paragraphs, or
+keep two versions of a paragraph that differ by a word. `collapse` keeps the
+first occurrence of every paragraph and replaces each run of consecutive
+copies by one `CollapsedRun` that remembers the originals.
+
+What counts as a copy:
+
+* an exact copy once case, whitespace, quotes and dashes are normalised;
+* a near copy: rapidfuzz's ratio of the normalised texts reaches
+  `NEAR_COPY_THRESHOLD` and only a word or two differ, or one is the other
+  with a short tail added;
+* never two paragraphs whose numbers differ ("rose 1.2%" vs "rose 1.5%"),
+  and never a short line (a dateline, "Advertisement") unless exactly equal.
+
+Comparing all pairs is quadratic (seconds for a few thousand paragraphs), so
+exact copies are found by hash and near-copy candidates by shared word
+shingles, and only those candidates are scored with rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+__all__ = [
+    "MAX_ADDED_CHARS",
+    "NEAR_COPY_THRESHOLD",
+    "SHORT_PARAGRAPH_CHARS",
+    "TITLE",
+    "CollapsedRun",
+    "ReaderView",
+    "collapse",
+    "normalise",
+]
+
+NEAR_COPY_THRESHOLD = 90.0
+"""rapidfuzz ratio (0-100) from which two paragraphs are the same paragraph.
+Measured on the syndicated corpus and the seed: see README, Development."""
+
+SHORT_PARAGRAPH_CHARS = 40
+"""Paragraphs shorter than this (normalised) collapse only when exactly equal."""
+
+WORD_EDITS_PER_50_WORDS = 1
+"""Beyond two changed words, a near copy may differ by one more word per 50.
+Photo captions built around one boilerplate sentence score above the ratio
+threshold yet differ in several words: they are distinct paragraphs."""
+
+MAX_ADDED_CHARS = 120
+"""The longest tail a near copy may add to the paragraph it repeats."""
+
+TITLE = -1
+"""`CollapsedRun.copy_of` value for a copy of the article's title."""
+
+_SHINGLE_WORDS = 3
+# A shingle shared by this many paragraphs is boilerplate, not evidence.
+_MAX_SHINGLE_POSTINGS = 64
+_MAX_CANDIDATES = 8
+
+_PUNCTUATION_MAP = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "′": "'",
+        "`": "'",
+        "´": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "″": '"',
+        "«": '"',
+        "»": '"',
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "—": "-",
+        "―": "-",
+        "−": "-",
+        "\u00a0": " ",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\u2060": "",
+    }
+)
+_NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
+_WORD = re.compile(r"\w+")
+
+
+def normalise(paragraph: str) -> str:
+    """The form two exact copies share: case, spacing, quotes and dashes unified."""
+    text = unicodedata.normalize("NFKC", paragraph).casefold()
+    return " ".join(text.translate(_PUNCTUATION_MAP).split())
+
+
+@dataclass(frozen=True)
+class CollapsedRun:
+    """Consecutive copies removed from the reader's view, kept for expanding."""
+
+    at: int
+    """Index in `ReaderView.paragraphs` before which the marker stands."""
+    paragraphs: tuple[str, ...]
+    """The removed copies, as the file has them, in order."""
+    copy_of: tuple[int, ...]
+    """For each copy, the index of the paragraph it repeats (`TITLE` for the title)."""
+
+    @property
+    def count(self) -> int:
+        return len(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class ReaderView:
+    """An article's paragraphs as the reader shows them."""
+
+    paragraphs: tuple[str, ...]
+    runs: tuple[CollapsedRun, ...] = ()
+
+    @property
+    def collapsed_count(self) -> int:
+        """How many paragraphs were removed as copies."""
+        return sum(run.count for run in self.runs)
+
+    def runs_at(self, index: int) -> tuple[CollapsedRun, ...]:
+        """The markers standing before paragraph `index` (at most one)."""
+        return tuple(run for run in self.runs if run.at == index)
+
+
+@dataclass
+class _Kept:
+    """A distinct paragraph's comparison data."""
+
+    text: str
+    words: list[str]
+    numbers: tuple[str, ...]
+
+
+def _allowed_word_edits(words: int) -> int:
+    return 2 + WORD_EDITS_PER_50_WORDS * (words // 50)
+
+
+@dataclass
+class _Matcher:
+    threshold: float
+    kept: dict[int, _Kept] = field(default_factory=dict)
+    exact: dict[str, int] = field(default_factory=dict)
+    shingles: defaultdict[int, list[int]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def add(self, index: int, text: str) -> None:
+        self.exact.setdefault(text, index)
+        if len(text) < SHORT_PARAGRAPH_CHARS:
+            return
+        words = _WORD.findall(text)
+        self.kept[index] = _Kept(text, words, tuple(_NUMBER.findall(text)))
+        for shingle in _shingles(words):
+            postings = self.shingles[shingle]
+            if len(postings) <= _MAX_SHINGLE_POSTINGS:
+                postings.append(index)
+
+    def find(self, text: str) -> int | None:
+        """The index of the kept paragraph `text` copies, or None."""
+        if text in self.exact:
+            return self.exact[text]
+        if len(text) < SHORT_PARAGRAPH_CHARS:
+            return None
+        new = _Kept(text, _WORD.findall(text), tuple(_NUMBER.findall(text)))
+        own = _shingles(new.words)
+        shared: Counter[int] = Counter()
+        for shingle in own:
+            postings = self.shingles.get(shingle)
+            if postings and len(postings) <= _MAX_SHINGLE_POSTINGS:
+                shared.update(postings)
+        needed = max(1, len(own) // 4)
+        for index, count in shared.most_common(_MAX_CANDIDATES):
+            if count < needed:
+                break
+            if self._same(self.kept[index], new):
+                return index
+        return None
+
+    def _close(self, a: str, b: str, a_words: list[str], b_words: list[str]) -> bool:
+        if not fuzz.ratio(a, b, score_cutoff=self.threshold):
+            return False
+        allowed = _allowed_word_edits(min(len(a_words), len(b_words)))
+        return Levenshtein.distance(a_words, b_words, score_cutoff=allowed) <= allowed
+
+    def _same(self, kept: _Kept, new: _Kept) -> bool:
+        if kept.numbers == new.numbers and self._close(
+            kept.text, new.text, kept.words, new.words
+        ):
+            return True
+        short, long_ = sorted((kept, new), key=lambda item: len(item.text))
+        added = len(long_.text) - len(short.text)
+        if added > MAX_ADDED_CHARS or added * 2 > len(short.text):
+            return False
+        # Only a tail: a copy with a different head is usually another
+        # photo caption or quote built around the same sentence.
+        return short.numbers == long_.numbers[: len(short.numbers)] and self._close(
+            short.text,
+            long_.text[: len(short.text)],
+            short.words,
+            long_.words[: len(short.words)],
+        )
+
+
+def _shingles(words: list[str]) -> set[int]:
+    size = min(_SHINGLE_WORDS, len(words))
+    return {hash(tuple(words[i : i + size])) for i in range(len(words) - size + 1)}
+
+
+def collapse(
+    paragraphs: Sequence[str],
+    title: str | None = None,
+    threshold: float = NEAR_COPY_THRESHOLD,
+) -> ReaderView:
+    """Collapse copied paragraphs; a paragraph repeating `title` is a copy too."""
+    matcher = _Matcher(threshold)
+    if title:
+        matcher.add(TITLE, normalise(title))
+    view: list[str] = []
+    runs: list[CollapsedRun] = []
+    pending: list[str] = []
+    pending_of: list[int] = []
+
+    def close_run() -> None:
+        if pending:
+            runs.append(CollapsedRun(len(view), tuple(pending), tuple(pending_of)))
+            pending.clear()
+            pending_of.clear()
+
+    for paragraph in paragraphs:
+        text = normalise(paragraph)
+        original = matcher.find(text)
+        if original is None:
+            close_run()
+            matcher.add(len(view), text)
+            view.append(paragraph)
+        else:
+            # Later exact copies of this near copy resolve by hash.
+            matcher.exact.setdefault(text, original)
+            pending.append(paragraph)
+            pending_of.append(original)
+    close_run()
+    return ReaderView(tuple(view), tuple(runs))

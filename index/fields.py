@@ -1,0 +1,148 @@
+"""Metadata fields as files spell them: names, aliases and date values.
+
+JSON records, YAML front matter and HTML metadata call the same thing by
+different names (`title`/`headline`, `source`/`publisher`/`site`, …). This
+module maps them to the `Article`'s fields and turns their values into clean
+strings and timezone-aware datetimes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time, timezone
+from typing import Any
+
+from .text import clean_text
+
+__all__ = [
+    "AUTHOR_FIELDS",
+    "BODY_FIELDS",
+    "DATE_FIELDS",
+    "SOURCE_FIELDS",
+    "TITLE_FIELDS",
+    "URL_FIELDS",
+    "first_field",
+    "parse_date",
+    "text_value",
+]
+
+TITLE_FIELDS = ("title", "headline", "name", "heading", "subject")
+BODY_FIELDS = (
+    "text",
+    "body",
+    "content",
+    "article",
+    "maintext",
+    "story",
+    "paragraphs",
+    "description",
+)
+DATE_FIELDS = (
+    "date",
+    "published",
+    "published_at",
+    "publish_date",
+    "date_published",
+    "datepublished",
+    "pubdate",
+    "created",
+    "created_at",
+    "timestamp",
+    "time",
+    "scrape_time",
+    "date_publish",
+    "updated",
+)
+SOURCE_FIELDS = (
+    "source",
+    "publisher",
+    "site",
+    "site_name",
+    "sitename",
+    "domain",
+    "publication",
+    "outlet",
+    "feed",
+)
+URL_FIELDS = ("url", "link", "href", "canonical", "canonical_url", "permalink", "uri")
+AUTHOR_FIELDS = ("author", "authors", "byline", "by", "creator", "writer")
+
+# A value read from a field is shown on one line; longer is not metadata.
+_MAX_FIELD_CHARS = 500
+
+
+def first_field(record: Mapping[str, Any], names: tuple[str, ...]) -> Any:
+    """The first present, non-empty value among `names`, case-insensitively."""
+    lowered = {str(key).casefold(): value for key, value in record.items()}
+    for name in names:
+        value = lowered.get(name)
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def text_value(value: Any) -> str | None:
+    """A field value as one clean line of text, or None.
+
+    Lists (several authors) are joined with commas; dicts with a `name`
+    (schema.org persons and organisations) give that name.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Mapping):
+        name = value.get("name")
+        return None if isinstance(name, (Mapping, list, tuple)) else text_value(name)
+    if isinstance(value, (list, tuple)):
+        # Only one level deep: a YAML alias bomb nests lists exponentially.
+        parts = [
+            text_value(item)
+            for item in value[:20]
+            if not isinstance(item, (list, tuple))
+        ]
+        joined = ", ".join(part for part in parts if part)
+        return joined or None
+    if isinstance(value, (str, int, float, date)):
+        line = " ".join(clean_text(str(value)).split())
+        return line[:_MAX_FIELD_CHARS] or None
+    return None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def parse_date(value: Any) -> datetime | None:
+    """A timezone-aware datetime from what files use for dates, or None.
+
+    Accepts datetimes and dates (YAML gives these), Unix timestamps in seconds
+    or milliseconds, ISO 8601, RFC 2822 and the free forms news sites print
+    (`July 15, 2018`). A date without a zone is taken as UTC.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, datetime):
+        return _aware(value)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tzinfo=timezone.utc)
+    if isinstance(value, (int, float)):
+        seconds = value / 1000 if value > 1e11 else value
+        try:
+            return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()[:100]
+    if not text or not any(char.isdigit() for char in text):
+        return None
+    try:
+        return _aware(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        pass
+    # Imported here: dateutil costs tens of milliseconds and ISO dates are common.
+    from dateutil import parser as date_parser
+
+    try:
+        return _aware(date_parser.parse(text, default=datetime(2000, 1, 1)))
+    except (ValueError, OverflowError, TypeError):
+        return None

@@ -1,0 +1,386 @@
+"""Article files to `Article`s, one loader per format, chosen by suffix.
+
+`load_file` is the one entry point. A file that cannot be loaded at all raises
+`ArticleError` with a one-line reason; a collection file (JSON, JSONL) with a
+few bad records loads the rest and reports each bad one as a `Problem`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .article import Article, ArticleError, Problem
+from .fields import (
+    AUTHOR_FIELDS,
+    BODY_FIELDS,
+    DATE_FIELDS,
+    SOURCE_FIELDS,
+    TITLE_FIELDS,
+    URL_FIELDS,
+    first_field,
+    parse_date,
+    text_value,
+)
+from .paragraphs import pick_title, readable_file_name, split_paragraphs
+from .text import UndecodableError, clean_text, decode_bytes
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "SUFFIX_FORMATS",
+    "LoadedFile",
+    "article_format",
+    "load_file",
+    "split_record_id",
+]
+
+SUFFIX_FORMATS: dict[str, str] = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+
+MAX_FILE_BYTES = 128 * 1024 * 1024
+"""Larger files are skipped: no article is that long, and reading one would
+hold the whole file in memory several times over."""
+
+_MAX_FRONT_MATTER_CHARS = 64 * 1024
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """What one file gave: its articles and the records that failed."""
+
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+def article_format(path: Path) -> str | None:
+    """The format a file is loaded as, from its suffix; None when unknown."""
+    return SUFFIX_FORMATS.get(path.suffix.lower())
+
+
+def split_record_id(target: str) -> tuple[str, int | None]:
+    """`folder/feed.jsonl#3` → (`folder/feed.jsonl`, 3); no `#N` → (target, None)."""
+    base, hash_mark, number = target.rpartition("#")
+    if hash_mark and number.isdigit() and base:
+        return base, int(number)
+    return target, None
+
+
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ArticleError(
+                f"too large ({size // (1024 * 1024)} MB, limit "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB)"
+            )
+        return path.read_bytes()
+    except FileNotFoundError as error:
+        raise ArticleError("no such file") from error
+    except IsADirectoryError as error:
+        raise ArticleError("is a folder, not a file") from error
+    except PermissionError as error:
+        raise ArticleError("permission denied") from error
+    except OSError as error:
+        raise ArticleError(f"cannot read: {error.strerror or error}") from error
+
+
+def _text(path: Path) -> str:
+    try:
+        return clean_text(decode_bytes(_read(path)))
+    except UndecodableError as error:
+        raise ArticleError(str(error)) from error
+
+
+def _titled_article(
+    path: Path,
+    article_id: str,
+    fmt: str,
+    paragraphs: list[str],
+    title: str | None = None,
+    **metadata: Any,
+) -> Article:
+    """Build an article, finding the title in the text when none was given."""
+    body = tuple(paragraphs)
+    if not title:
+        titled = pick_title(paragraphs)
+        title, body = titled.title, titled.paragraphs
+    if not title and not body:
+        raise ArticleError("empty: no text")
+    return Article(
+        id=article_id,
+        title=title or readable_file_name(path),
+        paragraphs=body,
+        format=fmt,
+        path=path,
+        **metadata,
+    )
+
+
+def _load_txt(path: Path, article_id: str) -> LoadedFile:
+    paragraphs = split_paragraphs(_text(path))
+    return LoadedFile((_titled_article(path, article_id, "txt", paragraphs),))
+
+
+def _front_matter(text: str) -> tuple[Mapping[str, Any], str]:
+    """Split YAML front matter from a Markdown text; invalid YAML is ignored."""
+    if not text.startswith("---\n"):
+        return {}, text
+    end = -1
+    for fence in ("\n---\n", "\n...\n", "\n---"):
+        end = text.find(fence, 4, _MAX_FRONT_MATTER_CHARS)
+        if end != -1 and (fence != "\n---" or text.endswith(fence)):
+            body = text[end + len(fence) :]
+            break
+    else:
+        return {}, text
+    # Imported here: PyYAML's import is slow and only Markdown needs it.
+    import yaml
+
+    try:
+        # safe_load builds no objects; aliases are shared, so a "billion
+        # laughs" document stays small, and we only read scalar fields.
+        meta = yaml.safe_load(text[4:end])
+    except yaml.YAMLError:
+        return {}, body
+    return (meta if isinstance(meta, Mapping) else {}), body
+
+
+def _markdown_blocks(body: str) -> tuple[str | None, list[str]]:
+    """Markdown to (first top-level heading if it opens the text, paragraphs)."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(body)
+    blocks: list[str] = []
+    heading: str | None = None
+    for index, token in enumerate(tokens):
+        if token.type == "inline" and token.children is not None:
+            parts: list[str] = []
+            for child in token.children:
+                if child.type in ("text", "code_inline"):
+                    parts.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    parts.append(" ")
+            line = " ".join("".join(parts).split())
+            if not line:
+                continue
+            opener = tokens[index - 1] if index else None
+            if (
+                not blocks
+                and heading is None
+                and opener is not None
+                and opener.type == "heading_open"
+                and opener.tag == "h1"
+            ):
+                heading = line
+            else:
+                blocks.append(line)
+        elif token.type in ("fence", "code_block"):
+            blocks.extend(split_paragraphs(token.content))
+    return heading, blocks
+
+
+def _load_md(path: Path, article_id: str) -> LoadedFile:
+    meta, body = _front_matter(_text(path))
+    heading, paragraphs = _markdown_blocks(body)
+    title = text_value(first_field(meta, TITLE_FIELDS)) or heading
+    return LoadedFile(
+        (
+            _titled_article(
+                path,
+                article_id,
+                "md",
+                paragraphs,
+                title,
+                **_metadata(meta),
+            ),
+        )
+    )
+
+
+def _metadata(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "date": parse_date(first_field(record, DATE_FIELDS)),
+        "source": text_value(first_field(record, SOURCE_FIELDS)),
+        "url": text_value(first_field(record, URL_FIELDS)),
+        "author": text_value(first_field(record, AUTHOR_FIELDS)),
+    }
+
+
+def _load_html(path: Path, article_id: str) -> LoadedFile:
+    html = _text(path)
+    if not html.strip():
+        raise ArticleError("empty: no text")
+    # Imported here: trafilatura takes about 0.3 s to import.
+    from trafilatura import bare_extraction
+
+    try:
+        extracted = bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            favor_recall=True,
+            as_dict=True,
+        )
+    except (RecursionError, ValueError, TypeError, AttributeError) as error:
+        raise ArticleError(f"cannot extract the article: {error}") from error
+    if not isinstance(extracted, dict):
+        raise ArticleError("no article text found in the page")
+    document: dict[str, Any] = extracted
+    paragraphs = split_paragraphs(clean_text(document.get("text") or ""))
+    metadata = {
+        "date": parse_date(document.get("date")),
+        "source": text_value(document.get("sitename") or document.get("hostname")),
+        "url": text_value(document.get("url")),
+        "author": text_value(document.get("author")),
+    }
+    title = text_value(document.get("title"))
+    if not paragraphs and not title:
+        raise ArticleError("no article text found in the page")
+    return LoadedFile(
+        (_titled_article(path, article_id, "html", paragraphs, title, **metadata),)
+    )
+
+
+def _record_article(
+    record: Any, path: Path, article_id: str, fmt: str
+) -> Article | Problem:
+    if not isinstance(record, Mapping):
+        return Problem(article_id, f"not an article: a JSON {type(record).__name__}")
+    body = first_field(record, BODY_FIELDS)
+    if isinstance(body, str):
+        paragraphs = split_paragraphs(clean_text(body))
+    elif isinstance(body, list):
+        paragraphs = [
+            paragraph
+            for item in body
+            if isinstance(item, str)
+            for paragraph in split_paragraphs(clean_text(item))
+        ]
+    else:
+        paragraphs = []
+    title = text_value(first_field(record, TITLE_FIELDS))
+    if not title and paragraphs:
+        # Scraped records often carry the headline as the first paragraph.
+        title, paragraphs = paragraphs[0], paragraphs[1:]
+    if not title:
+        return Problem(article_id, "no title and no text")
+    return Article(
+        id=article_id,
+        title=title,
+        paragraphs=tuple(paragraphs),
+        format=fmt,
+        path=path,
+        **_metadata(record),
+    )
+
+
+def _collection(
+    results: list[Article | Problem], only: int | None, file_id: str
+) -> LoadedFile:
+    articles = tuple(item for item in results if isinstance(item, Article))
+    problems = tuple(item for item in results if isinstance(item, Problem))
+    if only is not None:
+        wanted = f"{file_id}#{only}"
+        picked = tuple(article for article in articles if article.id == wanted)
+        if not picked:
+            reasons = [p.reason for p in problems if p.where.startswith(wanted)]
+            raise ArticleError(
+                f"record {only}: {reasons[0]}" if reasons else f"no record {only}"
+            )
+        return LoadedFile(picked)
+    if not articles and problems:
+        raise ArticleError(f"no article loaded: {problems[0]}")
+    if not articles:
+        raise ArticleError("empty: no records")
+    return LoadedFile(articles, problems)
+
+
+def _load_json(path: Path, file_id: str, only: int | None = None) -> LoadedFile:
+    text = _text(path)
+    if not text.strip():
+        raise ArticleError("empty: no text")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ArticleError(
+            f"invalid JSON at line {error.lineno}: {error.msg}"
+        ) from error
+    except RecursionError as error:
+        raise ArticleError("invalid JSON: nested too deeply") from error
+    if isinstance(data, Mapping) and not first_field(data, BODY_FIELDS):
+        # {"articles": [...]} and similar wrappers.
+        lists = [value for value in data.values() if isinstance(value, list)]
+        if len(lists) == 1:
+            data = lists[0]
+    if not isinstance(data, list):
+        data = [data]
+    results = [
+        _record_article(record, path, f"{file_id}#{number}", "json")
+        for number, record in enumerate(data, start=1)
+    ]
+    return _collection(results, only, file_id)
+
+
+def _load_jsonl(path: Path, file_id: str, only: int | None = None) -> LoadedFile:
+    results: list[Article | Problem] = []
+    # N in `file#N` is the line number, so ids stay put when a broken line
+    # above is fixed or a blank line is removed.
+    for number, line in enumerate(_text(path).split("\n"), start=1):
+        if not line.strip() or (only is not None and number != only):
+            continue
+        record_id = f"{file_id}#{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            results.append(Problem(record_id, f"invalid JSON: {error.msg}"))
+            continue
+        except RecursionError:
+            results.append(Problem(record_id, "invalid JSON: nested too deeply"))
+            continue
+        results.append(_record_article(record, path, record_id, "jsonl"))
+    return _collection(results, only, file_id)
+
+
+_SINGLE_LOADERS: dict[str, Callable[[Path, str], LoadedFile]] = {
+    "txt": _load_txt,
+    "md": _load_md,
+    "html": _load_html,
+}
+_COLLECTION_LOADERS: dict[str, Callable[[Path, str, int | None], LoadedFile]] = {
+    "json": _load_json,
+    "jsonl": _load_jsonl,
+}
+
+
+def load_file(
+    path: Path, file_id: str | None = None, record: int | None = None
+) -> LoadedFile:
+    """Load the articles in one file.
+
+    `file_id` is the file's path relative to its articles folder (the file
+    name when not given). `record` picks the N-th record of a collection file.
+    Raises `ArticleError` when the file gives no article at all.
+    """
+    file_id = file_id or path.name
+    fmt = article_format(path)
+    if fmt is None:
+        raise ArticleError(f"unknown format {path.suffix or '(no suffix)'!r}")
+    if fmt in _COLLECTION_LOADERS:
+        return _COLLECTION_LOADERS[fmt](path, file_id, record)
+    if record is not None:
+        raise ArticleError(f"not a collection file, so it has no record {record}")
+    return _SINGLE_LOADERS[fmt](path, file_id)

@@ -1,0 +1,457 @@
+"""Searching the index: ranked hits with snippets, completion and corrections.
+
+`ArticleIndex.search` is what the CLI and the app call. It returns plain data:
+hits with a snippet as text plus the character spans of the matched words,
+never markup. Whoosh's slow paths are bounded here:
+
+* wildcard, prefix and fuzzy terms expand to at most `MAX_EXPANSIONS` index
+  terms (the most frequent), instead of to every matching term;
+* the word being typed is completed from the index's own word list
+  (`expand_prefix` on the unstemmed spelling field), not a `word*` query;
+* snippets are cut from the stored collapsed body by matching stems, for the
+  hits asked for only.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.lang.porter import stem
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser
+from whoosh.qparser.dateparse import DateParserPlugin
+
+from .store import SCHEMA_VERSION, IndexUnusableError, read_meta
+
+__all__ = [
+    "MAX_EXPANSIONS",
+    "SORTS",
+    "ArticleIndex",
+    "Correction",
+    "Hit",
+    "SearchResult",
+    "Snippet",
+    "highlight_spans",
+]
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_EXPANSIONS = 24
+"""A prefix, wildcard or fuzzy term matches at most this many index terms."""
+_EXPANSION_SCAN = 4000
+"""How many candidate terms are looked at to pick the most frequent ones."""
+SNIPPET_CHARS = 220
+_CORRECT_BELOW = 3
+"""Results fewer than this make the search look for a corrected query."""
+
+_WORD = re.compile(r"\w+")
+_PARAGRAPH_BREAKS = re.compile(r"\s*\n\s*")
+_LAST_WORD = re.compile(r"(?:^|\s)(\w+)$")
+_SEARCH_FIELDS = ("title", "body")
+
+
+class IndexMissingError(IndexUnusableError):
+    """There is no index yet: it needs a build."""
+
+
+class IndexOutdatedError(IndexUnusableError):
+    """The index was written with another schema: it needs a rebuild."""
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A piece of an article's text and where the query's words are in it."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One article in the results."""
+
+    id: str
+    title: str
+    title_spans: tuple[tuple[int, int], ...]
+    source: str
+    date: datetime | None
+    score: float
+    snippet: Snippet
+    path: str
+    url: str
+    format: str
+    collapsed: int
+    """How many paragraphs duplicate collapsing removed."""
+    terms: tuple[str, ...]
+    """The stems this hit matched, for highlighting elsewhere."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "date": self.date.isoformat() if self.date else None,
+            "score": round(self.score, 4),
+            "snippet": self.snippet.text,
+            "spans": [list(span) for span in self.snippet.spans],
+            "url": self.url or None,
+            "path": self.path,
+            "format": self.format,
+        }
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A corrected query and what it found."""
+
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What one search returned."""
+
+    query: str
+    sort: str
+    total: int
+    hits: tuple[Hit, ...] = ()
+    offset: int = 0
+    correction: Correction | None = None
+    error: str | None = None
+    """A query that could not be understood, in plain words."""
+    completed: tuple[str, ...] = field(default=())
+    """The words the last, partly typed word was completed to."""
+
+
+@functools.lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    return str(stem(word))
+
+
+def _word_spans(text: str, stems: frozenset[str]) -> list[tuple[int, int]]:
+    if not stems:
+        return []
+    return [
+        match.span()
+        for match in _WORD.finditer(text)
+        if _stem(match.group().lower()) in stems
+    ]
+
+
+def highlight_spans(text: str, stems: Iterable[str]) -> list[tuple[int, int]]:
+    """Character spans of the words in `text` whose stem is one of `stems`."""
+    return _word_spans(text, frozenset(stems))
+
+
+def _snippet(body: str, stems: frozenset[str]) -> Snippet:
+    """The best one or two windows of `body` around matched words."""
+    text = _PARAGRAPH_BREAKS.sub(" ", body)
+    spans = _word_spans(text, stems)
+    if not spans:
+        end = text.rfind(" ", 0, SNIPPET_CHARS) if len(text) > SNIPPET_CHARS else -1
+        return Snippet(
+            text[: end if end > 0 else SNIPPET_CHARS] + ("…" if end > 0 else "")
+        )
+    windows: list[tuple[int, int]] = []
+    remaining = spans
+    for _ in range(2):
+        if not remaining:
+            break
+        best_start, best_score = remaining[0][0], -1
+        for index, (start, _end) in enumerate(remaining):
+            inside = [
+                s for s in remaining[index:] if s[1] <= start + SNIPPET_CHARS // 2
+            ]
+            score = len({text[a:b].lower() for a, b in inside}) * 100 + len(inside)
+            if score > best_score:
+                best_start, best_score = start, score
+        start = max(0, best_start - 40)
+        if start:
+            space = text.find(" ", start)
+            start = space + 1 if 0 <= space < best_start else start
+        size = SNIPPET_CHARS if not windows else SNIPPET_CHARS // 2
+        end = min(len(text), start + size)
+        if end < len(text):
+            space = text.rfind(" ", start, end)
+            end = space if space > start else end
+        windows.append((start, end))
+        remaining = [s for s in remaining if s[0] >= end or s[1] <= start]
+        remaining = [s for s in remaining if not any(a <= s[0] < b for a, b in windows)]
+    windows.sort()
+    pieces: list[str] = []
+    out_spans: list[tuple[int, int]] = []
+    length = 0
+    for number, (start, end) in enumerate(windows):
+        prefix = "…" if start > 0 and number == 0 else (" … " if number else "")
+        pieces.append(prefix)
+        length += len(prefix)
+        piece = text[start:end]
+        for a, b in spans:
+            if start <= a and b <= end:
+                out_spans.append((length + a - start, length + b - start))
+        pieces.append(piece)
+        length += len(piece)
+    if windows[-1][1] < len(text):
+        pieces.append("…")
+    return Snippet("".join(pieces), tuple(out_spans))
+
+
+def _date_of(stored: dict[str, Any]) -> datetime | None:
+    when = stored.get("when")
+    if not when:
+        return None
+    try:
+        return datetime.fromisoformat(when)
+    except ValueError:
+        return None
+
+
+class ArticleIndex:
+    """An open index. Thread-safe: searches are serialised on one searcher."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        self._lock = threading.RLock()
+        self._generation = ""
+        self._ix: Any = None
+        self._searcher: Any = None
+        self._open()
+
+    def _open(self) -> None:
+        meta = read_meta(self.index_dir)
+        if meta is None:
+            raise IndexMissingError(f"no index in {self.index_dir}")
+        if meta.schema != SCHEMA_VERSION:
+            raise IndexOutdatedError(
+                f"the index has format {meta.schema}, this newsdesk needs "
+                f"{SCHEMA_VERSION}: rebuild it"
+            )
+        try:
+            ix = whoosh_index.open_dir(str(self.index_dir / meta.generation))
+            searcher = ix.searcher()
+        except Exception as error:
+            raise IndexUnusableError(
+                f"the index is damaged ({error}): rebuild it"
+            ) from error
+        self.close()
+        self._ix, self._searcher, self._generation = ix, searcher, meta.generation
+        self._parser = MultifieldParser(list(_SEARCH_FIELDS), ix.schema, group=AndGroup)
+        self._parser.add_plugin(FuzzyTermPlugin())
+        self._date_errors: list[str] = []
+        self._parser.add_plugin(
+            DateParserPlugin(
+                callback=lambda error: self._date_errors.append(str(error))
+            )
+        )
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def refresh(self) -> bool:
+        """Pick up commits and rebuilds by other processes; True if anything changed."""
+        with self._lock:
+            meta = read_meta(self.index_dir)
+            if meta is not None and meta.generation != self._generation:
+                self._open()
+                return True
+            fresh = self._searcher.refresh()
+            changed = fresh is not self._searcher
+            self._searcher = fresh
+            return changed
+
+    @property
+    def article_count(self) -> int:
+        with self._lock:
+            return int(self._searcher.doc_count())
+
+    def _most_frequent(self, fieldname: str, candidates: Iterable[bytes]) -> list[str]:
+        reader = self._searcher.reader()
+        scored: list[tuple[int, str]] = []
+        for number, term in enumerate(candidates):
+            if number >= _EXPANSION_SCAN:
+                break
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            scored.append((reader.doc_frequency(fieldname, text), text))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [text for _, text in scored[:MAX_EXPANSIONS]]
+
+    def _bounded(self, query: Any) -> Any:
+        """Replace open-ended term expansions by their most frequent terms."""
+        if isinstance(query, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
+            reader = self._searcher.reader()
+            terms = self._most_frequent(query.fieldname, query._btexts(reader))
+            if not terms:
+                return wq.NullQuery
+            return wq.Or([wq.Term(query.fieldname, term) for term in terms])
+        if query.is_leaf():
+            return query
+        return query.apply(self._bounded)
+
+    def completions(self, prefix: str) -> list[str]:
+        """Words in the index that start with `prefix`, most frequent first."""
+        with self._lock:
+            reader = self._searcher.reader()
+            words: set[str] = set()
+            for fieldname in _SEARCH_FIELDS:
+                spelling = self._ix.schema[fieldname].spelling_fieldname(fieldname)
+                words.update(
+                    self._most_frequent(
+                        spelling, reader.expand_prefix(spelling, prefix.lower())
+                    )
+                )
+            ranked = sorted(
+                words,
+                key=lambda word: (
+                    -reader.doc_frequency(
+                        self._ix.schema["body"].spelling_fieldname("body"), word
+                    )
+                ),
+            )
+            return ranked[:MAX_EXPANSIONS]
+
+    def _parse(self, text: str) -> Any:
+        self._date_errors.clear()
+        parsed = self._parser.parse(text)
+        if self._date_errors:
+            raise ValueError(f"date not understood: {self._date_errors[0]}")
+        return self._bounded(parsed)
+
+    def _completed_query(self, text: str) -> tuple[Any, tuple[str, ...]]:
+        """The query with its last word also matching words it begins."""
+        match = _LAST_WORD.search(text)
+        if match is None or text.count('"') % 2 or len(match.group(1)) < 2:
+            return self._parse(text), ()
+        word = match.group(1)
+        if word in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"):
+            return self._parse(text), ()
+        words = self.completions(word)
+        if not words:
+            return self._parse(text), ()
+        rest = text[: match.start(1)]
+        alternatives = []
+        for completion in dict.fromkeys([word.lower(), *words]):
+            for fieldname in _SEARCH_FIELDS:
+                for token in self._ix.schema[fieldname].process_text(completion):
+                    alternatives.append(wq.Term(fieldname, token))
+        last = wq.Or(alternatives)
+        if not rest.strip():
+            return last, tuple(words)
+        return wq.And([self._parse(rest), last]), tuple(words)
+
+    def _hits(self, results: Any, start: int, end: int) -> tuple[Hit, ...]:
+        hits = []
+        for hit in results[start:end]:
+            stored = hit.fields()
+            stems = frozenset(
+                term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                for fieldname, term in (hit.matched_terms() or ())
+                if fieldname in _SEARCH_FIELDS
+            )
+            title = stored.get("title", "")
+            hits.append(
+                Hit(
+                    id=stored["id"],
+                    title=title,
+                    title_spans=tuple(_word_spans(title, stems)),
+                    source=stored.get("source", ""),
+                    date=_date_of(stored),
+                    score=float(hit.score or 0.0),
+                    snippet=_snippet(stored.get("body", ""), stems),
+                    path=stored.get("path", ""),
+                    url=stored.get("url", ""),
+                    format=stored.get("format", ""),
+                    collapsed=int(stored.get("collapsed", 0)),
+                    terms=tuple(sorted(stems)),
+                )
+            )
+        return tuple(hits)
+
+    def _run(
+        self, query: Any, limit: int, offset: int, sort: str
+    ) -> tuple[int, tuple[Hit, ...]]:
+        options: dict[str, Any] = {"limit": offset + limit, "terms": True}
+        if sort != "relevance":
+            options["sortedby"] = sort
+            options["reverse"] = sort == "newest"
+        results = self._searcher.search(query, **options)
+        return len(results), self._hits(results, offset, offset + limit)
+
+    def search(
+        self,
+        text: str,
+        limit: int = 20,
+        offset: int = 0,
+        sort: str = "relevance",
+        complete_last_word: bool = False,
+    ) -> SearchResult:
+        """Run a query typed by a person. Never raises for a bad query:
+        the result's `error` says what is wrong with it."""
+        if sort not in SORTS:
+            return SearchResult(text, sort, 0, error=f"unknown sort {sort!r}")
+        limit, offset = max(0, limit), max(0, offset)
+        with self._lock:
+            if not text.strip():
+                # Nothing typed: the newest articles (or oldest, if asked).
+                sort = sort if sort != "relevance" else "newest"
+                total, hits = self._run(wq.Every(), limit, offset, sort)
+                return SearchResult(text, sort, total, hits, offset)
+            try:
+                if complete_last_word:
+                    query, completed = self._completed_query(text)
+                else:
+                    query, completed = self._parse(text), ()
+                total, hits = self._run(query, limit, offset, sort)
+            except Exception as error:
+                return SearchResult(text, sort, 0, offset=offset, error=_plain(error))
+            correction = None
+            if total < _CORRECT_BELOW:
+                correction = self._correction(text, query, limit, sort, total)
+            return SearchResult(
+                text, sort, total, hits, offset, correction, completed=completed
+            )
+
+    def _correction(
+        self, text: str, query: Any, limit: int, sort: str, total: int
+    ) -> Correction | None:
+        try:
+            corrected = self._searcher.correct_query(self._parser.parse(text), text)
+        except Exception:
+            return None
+        if not corrected.string or corrected.string == text:
+            return None
+        try:
+            # Parsed again: the corrected query holds the word unstemmed.
+            corrected_total, hits = self._run(
+                self._parse(corrected.string), limit, 0, sort
+            )
+        except Exception:
+            return None
+        if corrected_total <= total:
+            return None
+        return Correction(corrected.string, corrected_total, hits)
+
+    def distinct_terms(self) -> int:
+        with self._lock:
+            reader = self._searcher.reader()
+            return sum(1 for _ in reader.lexicon("body"))
+
+
+def _plain(error: Exception) -> str:
+    message = " ".join(str(error).split()) or type(error).__name__
+    return f"cannot understand the query: {message}"[:200]
+
+
+def stems_of(words: Sequence[str]) -> frozenset[str]:
+    """The index's stems for words, to highlight a query in any text."""
+    return frozenset(_stem(word.lower()) for word in words)

@@ -1,0 +1,600 @@
+"""The Whoosh index on disk: schema, crash-safe builds and incremental updates.
+
+Layout of an index folder::
+
+    current.json        which generation is live, its schema and build facts
+    writer.lock         held (fcntl) by the one process allowed to write
+    gen-<stamp>/        a complete Whoosh index plus manifest.json
+
+A rebuild writes a new generation beside the live one and switches
+`current.json` (an atomic rename) only when it is complete, so a crash or
+Ctrl-C leaves the previous generation live. An incremental update commits
+into the live generation; Whoosh's own commit is atomic (the table of
+contents is renamed into place), and the manifest that remembers each file's
+size, mtime and hash is rewritten after it. Every update first deletes a
+file's documents before adding them, so a manifest that lags behind a commit
+only costs a re-read, never a duplicate.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+
+from .article import Article, ArticleError, Problem
+from .collapse import collapse
+from .discover import FileEntry, scan_folders
+from .loaders import load_file
+from .locations import Locations
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "IndexBusyError",
+    "IndexMeta",
+    "IndexUnusableError",
+    "Progress",
+    "UpdateSummary",
+    "make_schema",
+    "read_meta",
+    "skipped_files",
+    "update_index",
+]
+
+SCHEMA_VERSION = 1
+"""Bump when the schema or what goes into a document changes: older indexes
+are then rebuilt instead of being misread."""
+
+_CURRENT = "current.json"
+_LOCK = "writer.lock"
+_MANIFEST = "manifest.json"
+_GENERATION_PREFIX = "gen-"
+# Below this many files to read, a process pool costs more than it saves.
+_PARALLEL_FROM = 64
+_BATCH = 32
+_UNDATED_LAST = 2**62
+
+
+class IndexUnusableError(Exception):
+    """The index cannot be used; the message is one line for the user."""
+
+
+class IndexBusyError(IndexUnusableError):
+    """Another process is writing the index."""
+
+    def __init__(self, pid: int | None) -> None:
+        holder = f"process {pid}" if pid else "another process"
+        super().__init__(f"the index is being updated by {holder}")
+        self.pid = pid
+
+
+def make_schema() -> Schema:
+    """One document per article. Bodies are stored for snippets."""
+    return Schema(
+        id=ID(stored=True, unique=True),
+        file=ID(stored=True),
+        path=STORED(),
+        title=TEXT(
+            analyzer=StemmingAnalyzer(), stored=True, field_boost=2.0, spelling=True
+        ),
+        body=TEXT(analyzer=StemmingAnalyzer(), stored=True, spelling=True),
+        source=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
+        author=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
+        date=DATETIME(),
+        # Two sort keys so that undated articles come last in either order.
+        newest=NUMERIC(bits=64, sortable=True),
+        oldest=NUMERIC(bits=64, sortable=True),
+        when=STORED(),
+        url=STORED(),
+        format=ID(stored=True),
+        collapsed=NUMERIC(stored=True),
+    )
+
+
+@dataclass(frozen=True)
+class IndexMeta:
+    """What `current.json` says about the live generation."""
+
+    schema: int
+    generation: str
+    folders: tuple[str, ...]
+    built_at: str
+    build_seconds: float
+
+    @property
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "schema": self.schema,
+            "generation": self.generation,
+            "folders": list(self.folders),
+            "built_at": self.built_at,
+            "build_seconds": self.build_seconds,
+        }
+
+
+def read_meta(index_dir: Path) -> IndexMeta | None:
+    """The live generation's facts, or None when there is no usable index."""
+    try:
+        data = json.loads((index_dir / _CURRENT).read_text(encoding="utf-8"))
+        return IndexMeta(
+            schema=int(data["schema"]),
+            generation=str(data["generation"]),
+            folders=tuple(str(folder) for folder in data.get("folders", [])),
+            built_at=str(data.get("built_at", "")),
+            build_seconds=float(data.get("build_seconds", 0.0)),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_atomically(path: Path, data: Any) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "w", encoding="utf-8") as stream:
+        json.dump(data, stream, ensure_ascii=False)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, path)
+
+
+@contextmanager
+def writer_lock(index_dir: Path, wait: bool = False) -> Iterator[None]:
+    """Hold the index's writer lock; `IndexBusyError` names the holder."""
+    import fcntl
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    stream: IO[str] = open(index_dir / _LOCK, "a+", encoding="utf-8")  # noqa: SIM115
+    try:
+        flags = fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB
+        try:
+            fcntl.flock(stream.fileno(), flags)
+        except OSError as error:
+            if error.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            stream.seek(0)
+            holder = stream.read().strip()
+            raise IndexBusyError(int(holder) if holder.isdigit() else None) from None
+        stream.seek(0)
+        stream.truncate()
+        stream.write(str(os.getpid()))
+        stream.flush()
+        try:
+            yield
+        finally:
+            stream.seek(0)
+            stream.truncate()
+            stream.flush()
+    finally:
+        stream.close()
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an update has got; sent often, so small."""
+
+    phase: str
+    """`scanning`, `indexing` or `committing`."""
+    done: int
+    total: int
+    articles: int
+    elapsed: float
+
+
+@dataclass
+class UpdateSummary:
+    """What an update did, for the one-line summary and `--json`."""
+
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    skipped: list[Problem] = field(default_factory=list)
+    articles: int = 0
+    """Articles in the index after the update."""
+    seconds: float = 0.0
+    rebuilt: bool = False
+    notice: str | None = None
+    """Why a rebuild happened when it was not asked for."""
+
+    def line(self) -> str:
+        return (
+            f"+{self.new} new, ~{self.changed} changed, -{self.removed} removed, "
+            f"{len(self.skipped)} skipped"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "new": self.new,
+            "changed": self.changed,
+            "removed": self.removed,
+            "skipped": [{"file": p.where, "reason": p.reason} for p in self.skipped],
+            "articles": self.articles,
+            "seconds": round(self.seconds, 3),
+            "rebuilt": self.rebuilt,
+            "notice": self.notice,
+        }
+
+
+@dataclass(frozen=True)
+class _FileRecord:
+    """What the manifest remembers of a file: enough to skip it next time."""
+
+    size: int
+    mtime_ns: int
+    sha: str
+    ids: tuple[str, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """A file read for indexing, in a worker process."""
+
+    entry: FileEntry
+    sha: str
+    documents: tuple[dict[str, Any], ...]
+    problems: tuple[Problem, ...]
+    unchanged: bool = False
+
+
+def article_document(article: Article, file_id: str) -> dict[str, Any]:
+    """The Whoosh document for an article: its collapsed text, so copies do
+    not inflate scores, plus what the results list shows."""
+    view = collapse(article.paragraphs, article.title)
+    document: dict[str, Any] = {
+        "id": article.id,
+        "file": file_id,
+        "path": str(article.path),
+        "title": article.title,
+        "body": "\n\n".join(view.paragraphs),
+        "source": article.source or "",
+        "author": article.author or "",
+        "url": article.url or "",
+        "format": article.format,
+        "collapsed": view.collapsed_count,
+        "when": article.date.isoformat() if article.date else "",
+    }
+    if article.date is None:
+        document["newest"], document["oldest"] = 0, _UNDATED_LAST
+    else:
+        utc = article.date.astimezone(timezone.utc)
+        document["date"] = utc.replace(tzinfo=None)
+        document["newest"] = document["oldest"] = int(utc.timestamp())
+    return document
+
+
+def _load_for_index(entry: FileEntry, known_sha: str | None) -> _Loaded:
+    try:
+        data = entry.path.read_bytes()
+    except OSError as error:
+        reason = "no such file" if isinstance(error, FileNotFoundError) else None
+        problem = Problem(entry.file_id, reason or f"cannot read: {error.strerror}")
+        return _Loaded(entry, "", (), (problem,))
+    sha = hashlib.sha1(data, usedforsecurity=False).hexdigest()
+    if sha == known_sha:
+        return _Loaded(entry, sha, (), (), unchanged=True)
+    try:
+        loaded = load_file(entry.path, entry.file_id)
+    except ArticleError as error:
+        return _Loaded(entry, sha, (), (Problem(entry.file_id, str(error)),))
+    documents = tuple(
+        article_document(article, entry.file_id) for article in loaded.articles
+    )
+    return _Loaded(entry, sha, documents, loaded.problems)
+
+
+def _load_batch(batch: Sequence[tuple[FileEntry, str | None]]) -> list[_Loaded]:
+    return [_load_for_index(entry, sha) for entry, sha in batch]
+
+
+def _load_all(
+    work: Sequence[tuple[FileEntry, str | None]],
+) -> Iterator[_Loaded]:
+    """Read and parse files, on every core when there are enough of them."""
+    if len(work) < _PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        for entry, sha in work:
+            yield _load_for_index(entry, sha)
+        return
+    batches = [work[i : i + _BATCH] for i in range(0, len(work), _BATCH)]
+    # forkserver: forking a process that runs threads (the app) can deadlock.
+    method = (
+        "forkserver"
+        if "forkserver" in multiprocessing.get_all_start_methods()
+        else "spawn"
+    )
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
+        for loaded in pool.map(_load_batch, batches):
+            yield from loaded
+
+
+def _read_manifest(generation_dir: Path) -> tuple[dict[str, _FileRecord], int]:
+    """The manifest's records and the Whoosh generation it matches (-1: none)."""
+    try:
+        data = json.loads((generation_dir / _MANIFEST).read_text(encoding="utf-8"))
+        files = {
+            file_id: _FileRecord(
+                int(size),
+                int(mtime),
+                str(sha),
+                tuple(ids),
+                tuple(Problem(where, reason) for where, reason in problems),
+            )
+            for file_id, (size, mtime, sha, ids, problems) in data["files"].items()
+        }
+        return files, int(data["toc"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}, -1
+
+
+def _write_manifest(
+    generation_dir: Path,
+    files: dict[str, _FileRecord],
+    toc: int,
+    scan_skipped: Sequence[Problem],
+) -> None:
+    _write_atomically(
+        generation_dir / _MANIFEST,
+        {
+            "toc": toc,
+            "not_articles": [
+                [problem.where, problem.reason] for problem in scan_skipped
+            ],
+            "files": {
+                file_id: [
+                    record.size,
+                    record.mtime_ns,
+                    record.sha,
+                    list(record.ids),
+                    [[problem.where, problem.reason] for problem in record.problems],
+                ]
+                for file_id, record in files.items()
+            },
+        },
+    )
+
+
+def _scan_skipped(generation_dir: Path) -> list[Problem]:
+    try:
+        data = json.loads((generation_dir / _MANIFEST).read_text(encoding="utf-8"))
+        return [Problem(where, reason) for where, reason in data["not_articles"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def skipped_files(index_dir: Path) -> list[Problem]:
+    """Files the live index could not take, and why, as of its last update."""
+    meta = read_meta(index_dir)
+    if meta is None:
+        return []
+    generation_dir = index_dir / meta.generation
+    records, _ = _read_manifest(generation_dir)
+    return _skipped(_scan_skipped(generation_dir), records)
+
+
+def _skipped(
+    scan_skipped: Sequence[Problem], records: dict[str, _FileRecord]
+) -> list[Problem]:
+    return list(scan_skipped) + [
+        problem for record in records.values() for problem in record.problems
+    ]
+
+
+def _stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _remove_stale_generations(index_dir: Path, keep: Iterable[str]) -> None:
+    """Delete generations left by crashed builds, and superseded ones.
+
+    The generation just replaced is kept until the next write, so a process
+    still reading it is not pulled out from under."""
+    kept = set(keep)
+    for child in index_dir.iterdir():
+        if child.name.startswith(_GENERATION_PREFIX) and child.name not in kept:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def _index_files(
+    writer: Any,
+    work: Sequence[tuple[FileEntry, str | None]],
+    records: dict[str, _FileRecord],
+    summary: UpdateSummary,
+    progress: ProgressCallback | None,
+    started: float,
+) -> None:
+    """Read `work`, add its documents and update `records` and `summary`."""
+    added = 0
+    last_report = 0.0
+    for done, loaded in enumerate(_load_all(work), start=1):
+        entry = loaded.entry
+        previous = records.get(entry.file_id)
+        if loaded.unchanged and previous is not None:
+            # Touched, not changed: remember the new mtime, keep the documents.
+            records[entry.file_id] = _FileRecord(
+                entry.size,
+                entry.mtime_ns,
+                previous.sha,
+                previous.ids,
+                previous.problems,
+            )
+        else:
+            if previous is not None:
+                writer.delete_by_term("file", entry.file_id)
+            for document in loaded.documents:
+                writer.add_document(**document)
+            added += len(loaded.documents)
+            ids = tuple(document["id"] for document in loaded.documents)
+            records[entry.file_id] = _FileRecord(
+                entry.size, entry.mtime_ns, loaded.sha, ids, loaded.problems
+            )
+            if previous is not None and (previous.ids or ids):
+                summary.changed += 1
+            elif ids:
+                summary.new += 1
+        now = time.monotonic()
+        if progress is not None and (now - last_report > 0.1 or done == len(work)):
+            last_report = now
+            progress(Progress("indexing", done, len(work), added, now - started))
+
+
+def _build(
+    locations: Locations,
+    progress: ProgressCallback | None,
+    notice: str | None,
+) -> UpdateSummary:
+    """Build a complete new generation and make it live."""
+    started = time.monotonic()
+    index_dir = locations.index_dir
+    previous = read_meta(index_dir)
+    generation = f"{_GENERATION_PREFIX}{_stamp()}"
+    generation_dir = index_dir / generation
+    generation_dir.mkdir(parents=True)
+    summary = UpdateSummary(rebuilt=True, notice=notice)
+    try:
+        if progress is not None:
+            progress(Progress("scanning", 0, 0, 0, 0.0))
+        scan = scan_folders(locations.folders)
+        records: dict[str, _FileRecord] = {}
+        whoosh_ix = whoosh_index.create_in(str(generation_dir), make_schema())
+        writer = whoosh_ix.writer(limitmb=256)
+        try:
+            work = [(entry, None) for entry in scan.files]
+            _index_files(writer, work, records, summary, progress, started)
+            if progress is not None:
+                progress(Progress("committing", len(work), len(work), 0, 0.0))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        _write_manifest(
+            generation_dir, records, whoosh_ix.latest_generation(), scan.skipped
+        )
+        summary.articles = whoosh_ix.doc_count()
+        whoosh_ix.close()
+        summary.seconds = time.monotonic() - started
+        meta = IndexMeta(
+            schema=SCHEMA_VERSION,
+            generation=generation,
+            folders=tuple(str(folder) for folder in locations.folders),
+            built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            build_seconds=round(summary.seconds, 3),
+        )
+        _write_atomically(index_dir / _CURRENT, meta.as_json)
+    except BaseException:
+        shutil.rmtree(generation_dir, ignore_errors=True)
+        raise
+    keep = [generation] + ([previous.generation] if previous else [])
+    _remove_stale_generations(index_dir, keep)
+    summary.skipped = _skipped(scan.skipped, records)
+    return summary
+
+
+def _update(
+    locations: Locations, meta: IndexMeta, progress: ProgressCallback | None
+) -> UpdateSummary:
+    """Index new and changed files into the live generation; drop removed ones."""
+    started = time.monotonic()
+    generation_dir = locations.index_dir / meta.generation
+    whoosh_ix = whoosh_index.open_dir(str(generation_dir))
+    records, toc = _read_manifest(generation_dir)
+    if toc != whoosh_ix.latest_generation():
+        records = _records_from_index(whoosh_ix)
+    if progress is not None:
+        progress(Progress("scanning", 0, 0, 0, 0.0))
+    scan = scan_folders(locations.folders)
+    summary = UpdateSummary()
+    present = {entry.file_id for entry in scan.files}
+    work: list[tuple[FileEntry, str | None]] = []
+    for entry in scan.files:
+        record = records.get(entry.file_id)
+        if record is None:
+            work.append((entry, None))
+        elif (record.size, record.mtime_ns) != (entry.size, entry.mtime_ns):
+            work.append((entry, record.sha))
+    removed = [file_id for file_id in records if file_id not in present]
+    if work or removed:
+        writer = whoosh_ix.writer(limitmb=256)
+        try:
+            for file_id in removed:
+                writer.delete_by_term("file", file_id)
+                if records.pop(file_id).ids:
+                    summary.removed += 1
+            _index_files(writer, work, records, summary, progress, started)
+            if progress is not None:
+                progress(Progress("committing", len(work), len(work), 0, 0.0))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        whoosh_ix = whoosh_index.open_dir(str(generation_dir))
+    if work or removed or scan.skipped != _scan_skipped(generation_dir):
+        _write_manifest(
+            generation_dir, records, whoosh_ix.latest_generation(), scan.skipped
+        )
+    summary.articles = whoosh_ix.doc_count()
+    whoosh_ix.close()
+    summary.skipped = _skipped(scan.skipped, records)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _records_from_index(whoosh_ix: Any) -> dict[str, _FileRecord]:
+    """Rebuild the manifest from the index when a crash left it behind.
+
+    Sizes and hashes are unknown, so every file is re-read once; only the
+    file ids matter for deleting documents of removed files."""
+    ids_by_file: dict[str, list[str]] = {}
+    with whoosh_ix.searcher() as searcher:
+        for fields in searcher.all_stored_fields():
+            ids_by_file.setdefault(fields["file"], []).append(fields["id"])
+    return {
+        file_id: _FileRecord(-1, -1, "", tuple(ids))
+        for file_id, ids in ids_by_file.items()
+    }
+
+
+def update_index(
+    locations: Locations,
+    rebuild: bool = False,
+    wait: bool = False,
+    progress: ProgressCallback | None = None,
+) -> UpdateSummary:
+    """Bring the index up to date with the articles folders.
+
+    Incremental unless `rebuild` is set or the index is missing, of another
+    schema, or unreadable; those cases build a new generation and say why in
+    `UpdateSummary.notice`. Raises `IndexBusyError` when another process holds
+    the writer lock (unless `wait`).
+    """
+    with writer_lock(locations.index_dir, wait=wait):
+        meta = read_meta(locations.index_dir)
+        if rebuild or meta is None:
+            return _build(locations, progress, None)
+        if meta.schema != SCHEMA_VERSION:
+            notice = (
+                f"index format {meta.schema} is outdated (now {SCHEMA_VERSION}): "
+                "rebuilding"
+            )
+            return _build(locations, progress, notice)
+        try:
+            return _update(locations, meta, progress)
+        except (OSError, EOFError, ValueError, whoosh_index.IndexError) as error:
+            notice = f"the index was unreadable ({error}): rebuilding"
+            return _build(locations, progress, notice)

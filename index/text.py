@@ -1,0 +1,133 @@
+"""Bytes to clean text: encoding detection, line ends and unsafe characters.
+
+Everything a file holds passes through here before it becomes part of an
+`Article`, so nothing downstream ever sees a NUL byte, a terminal escape
+sequence or a bidirectional override.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+__all__ = ["UndecodableError", "clean_text", "decode_bytes", "normalise_newlines"]
+
+
+class UndecodableError(ValueError):
+    """The bytes are not text in any encoding we can recognise."""
+
+
+# ESC-introduced sequences: CSI (colours, cursor moves), OSC (titles, OSC 8
+# hyperlinks, OSC 52 clipboard) up to BEL or ST, DCS/SOS/PM/APC strings, and
+# two-character escapes. The 8-bit C1 forms of CSI and OSC are included.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]              # CSI
+    | (?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?  # OSC
+    | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?  # DCS etc.
+    | \x1b[ -/]*[0-~]                              # other escapes
+    """,
+    re.VERBOSE,
+)
+
+# C0 and C1 controls except newline and tab; DEL; bidi embeddings, overrides
+# and isolates (they let a line render in an order other than it reads);
+# the byte order mark when it appears mid-text.
+_UNSAFE_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Bytes that plain text in any ASCII-compatible encoding almost never holds.
+_BINARY_BYTES = bytes(range(0, 9)) + bytes(range(14, 27)) + bytes(range(28, 32))
+_HIGH_BYTES = bytes(range(128, 256))
+_FEW_HIGH_BYTES = 0.03
+_SAMPLE_SIZE = 65536
+
+
+def normalise_newlines(text: str) -> str:
+    """Turn CRLF and lone CR line ends into LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def clean_text(text: str) -> str:
+    """Remove escape sequences and control characters; normalise line ends.
+
+    Tabs become spaces and form feeds and other separators become newlines so
+    that nothing but printable text, spaces and LF is left.
+    """
+    text = normalise_newlines(text)
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = text.replace("\t", " ").replace("\f", "\n").replace("\v", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    return _UNSAFE_CHARACTERS.sub("", text)
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """Guess UTF-16 without a BOM from where the zero bytes fall."""
+    if len(sample) < 4:
+        return None
+    even = sample[0::2]
+    odd = sample[1::2]
+    even_zeros = even.count(0) / len(even)
+    odd_zeros = odd.count(0) / len(odd)
+    if odd_zeros > 0.3 and even_zeros < 0.05:
+        return "utf-16-le"
+    if even_zeros > 0.3 and odd_zeros < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if not sample:
+        return False
+    odd_bytes = len(sample) - len(sample.translate(None, _BINARY_BYTES))
+    return odd_bytes / len(sample) > 0.1
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode a file's bytes to text, detecting the encoding.
+
+    Order: a byte order mark; UTF-16 recognised by its zero bytes; UTF-8;
+    Windows-1252 for ASCII with a few other bytes; then charset-normalizer
+    for the other legacy encodings.
+    Raises `UndecodableError` for binary data.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    sample = data[:_SAMPLE_SIZE]
+    utf16 = _utf16_without_bom(sample)
+    if utf16 is not None:
+        return data.decode(utf16, errors="replace")
+    if _looks_binary(sample):
+        raise UndecodableError("binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
+    if high / len(sample) < _FEW_HIGH_BYTES:
+        # Mostly ASCII with the odd £ or é: Western text. Detectors guess
+        # wildly on so little evidence (cp932 for one £ in a BBC article).
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+    # Imported here: it costs tens of milliseconds and most files are UTF-8.
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample if len(data) > _SAMPLE_SIZE * 4 else data).best()
+    if best is None or best.encoding is None:
+        raise UndecodableError("undecodable: not text in any known encoding")
+    try:
+        return data.decode(best.encoding, errors="replace")
+    except LookupError as error:
+        raise UndecodableError(f"undecodable: {error}") from error

@@ -1,0 +1,1 @@
+"""newsdesk's Textual app and its command line."""
