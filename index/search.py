@@ -91,6 +91,8 @@ class Hit:
     """How many paragraphs duplicate collapsing removed."""
     terms: tuple[str, ...]
     """The stems this hit matched, for highlighting elsewhere."""
+    stamp: str = ""
+    """The file's `size:mtime_ns` when it was indexed."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -373,6 +375,7 @@ class ArticleIndex:
                     format=stored.get("format", ""),
                     collapsed=int(stored.get("collapsed", 0)),
                     terms=tuple(sorted(stems)),
+                    stamp=stored.get("stamp", ""),
                 )
             )
         return tuple(hits)

@@ -50,6 +50,7 @@ __all__ = [
     "IndexUnusableError",
     "Progress",
     "UpdateSummary",
+    "file_stamp",
     "make_schema",
     "read_meta",
     "skipped_files",
@@ -68,6 +69,7 @@ _GENERATION_PREFIX = "gen-"
 _PARALLEL_FROM = 64
 _BATCH = 32
 _UNDATED_LAST = 2**62
+_EARLY_PUBLISH_FILES = 300
 
 
 class IndexUnusableError(Exception):
@@ -103,6 +105,9 @@ def make_schema() -> Schema:
         url=STORED(),
         format=ID(stored=True),
         collapsed=NUMERIC(stored=True),
+        # "size:mtime_ns" of the file when indexed: the reader says when a
+        # file changed since.
+        stamp=STORED(),
     )
 
 
@@ -250,7 +255,7 @@ class _Loaded:
     unchanged: bool = False
 
 
-def article_document(article: Article, file_id: str) -> dict[str, Any]:
+def article_document(article: Article, file_id: str, stamp: str = "") -> dict[str, Any]:
     """The Whoosh document for an article: its collapsed text, so copies do
     not inflate scores, plus what the results list shows."""
     view = collapse(article.paragraphs, article.title)
@@ -266,6 +271,7 @@ def article_document(article: Article, file_id: str) -> dict[str, Any]:
         "format": article.format,
         "collapsed": view.collapsed_count,
         "when": article.date.isoformat() if article.date else "",
+        "stamp": stamp,
     }
     if article.date is None:
         document["newest"], document["oldest"] = 0, _UNDATED_LAST
@@ -274,6 +280,11 @@ def article_document(article: Article, file_id: str) -> dict[str, Any]:
         document["date"] = utc.replace(tzinfo=None)
         document["newest"] = document["oldest"] = int(utc.timestamp())
     return document
+
+
+def file_stamp(size: int, mtime_ns: int) -> str:
+    """How a file's size and mtime are recorded in its documents."""
+    return f"{size}:{mtime_ns}"
 
 
 def _load_for_index(entry: FileEntry, known_sha: str | None) -> _Loaded:
@@ -290,8 +301,9 @@ def _load_for_index(entry: FileEntry, known_sha: str | None) -> _Loaded:
         loaded = load_file(entry.path, entry.file_id)
     except ArticleError as error:
         return _Loaded(entry, sha, (), (Problem(entry.file_id, str(error)),))
+    stamp = file_stamp(entry.size, entry.mtime_ns)
     documents = tuple(
-        article_document(article, entry.file_id) for article in loaded.articles
+        article_document(article, entry.file_id, stamp) for article in loaded.articles
     )
     return _Loaded(entry, sha, documents, loaded.problems)
 
@@ -418,11 +430,14 @@ def _index_files(
     summary: UpdateSummary,
     progress: ProgressCallback | None,
     started: float,
+    done_before: int = 0,
+    total: int | None = None,
 ) -> None:
     """Read `work`, add its documents and update `records` and `summary`."""
+    total = len(work) if total is None else total
     added = 0
     last_report = 0.0
-    for done, loaded in enumerate(_load_all(work), start=1):
+    for done, loaded in enumerate(_load_all(work), start=done_before + 1):
         entry = loaded.entry
         previous = records.get(entry.file_id)
         if loaded.unchanged and previous is not None:
@@ -449,9 +464,9 @@ def _index_files(
             elif ids:
                 summary.new += 1
         now = time.monotonic()
-        if progress is not None and (now - last_report > 0.1 or done == len(work)):
+        if progress is not None and (now - last_report > 0.1 or done == total):
             last_report = now
-            progress(Progress("indexing", done, len(work), added, now - started))
+            progress(Progress("indexing", done, total, added, now - started))
 
 
 def _build(
@@ -467,38 +482,62 @@ def _build(
     generation_dir = index_dir / generation
     generation_dir.mkdir(parents=True)
     summary = UpdateSummary(rebuilt=True, notice=notice)
+    published = False
+
+    def publish() -> None:
+        meta = IndexMeta(
+            schema=SCHEMA_VERSION,
+            generation=generation,
+            folders=tuple(str(folder) for folder in locations.folders),
+            built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            build_seconds=round(time.monotonic() - started, 3),
+        )
+        _write_atomically(index_dir / _CURRENT, meta.as_json)
+
     try:
         if progress is not None:
             progress(Progress("scanning", 0, 0, 0, 0.0))
         scan = scan_folders(locations.folders)
         records: dict[str, _FileRecord] = {}
         whoosh_ix = whoosh_index.create_in(str(generation_dir), make_schema())
-        writer = whoosh_ix.writer(limitmb=256)
-        try:
-            work = [(entry, None) for entry in scan.files]
-            _index_files(writer, work, records, summary, progress, started)
-            if progress is not None:
-                progress(Progress("committing", len(work), len(work), 0, 0.0))
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+        work = [(entry, None) for entry in scan.files]
+        # With no index to fall back on, the first files are published early
+        # so that searching can start while the rest is indexed.
+        early = previous is None and len(work) > 2 * _EARLY_PUBLISH_FILES
+        chunks = (
+            [work[:_EARLY_PUBLISH_FILES], work[_EARLY_PUBLISH_FILES:]]
+            if early
+            else [work]
+        )
+        done = 0
+        for chunk in chunks:
+            writer = whoosh_ix.writer(limitmb=256)
+            try:
+                _index_files(
+                    writer, chunk, records, summary, progress, started, done, len(work)
+                )
+                if progress is not None:
+                    progress(Progress("committing", done, len(work), 0, 0.0))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            done += len(chunk)
+            if early and not published:
+                publish()
+                published = True
         _write_manifest(
             generation_dir, records, whoosh_ix.latest_generation(), scan.skipped
         )
         summary.articles = whoosh_ix.doc_count()
         whoosh_ix.close()
         summary.seconds = time.monotonic() - started
-        meta = IndexMeta(
-            schema=SCHEMA_VERSION,
-            generation=generation,
-            folders=tuple(str(folder) for folder in locations.folders),
-            built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            build_seconds=round(summary.seconds, 3),
-        )
-        _write_atomically(index_dir / _CURRENT, meta.as_json)
+        publish()
     except BaseException:
-        shutil.rmtree(generation_dir, ignore_errors=True)
+        # A generation published early is all there is: keep it, and let the
+        # next update complete it.
+        if not published:
+            shutil.rmtree(generation_dir, ignore_errors=True)
         raise
     keep = [generation] + ([previous.generation] if previous else [])
     _remove_stale_generations(index_dir, keep)

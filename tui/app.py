@@ -1,0 +1,524 @@
+"""The newsdesk app: search as you type, a results list and a reader.
+
+All slow work (searching, loading pages of hits, reading an article, indexing)
+runs in thread workers that post messages back; the app applies the latest
+answer and drops stale ones.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from index.article import ArticleError
+from index.collapse import collapse
+from index.loaders import load_file, split_record_id
+from index.locations import Locations
+from index.search import (
+    SORTS,
+    ArticleIndex,
+    Hit,
+    IndexMissingError,
+    IndexOutdatedError,
+    SearchResult,
+)
+from index.store import (
+    IndexBusyError,
+    IndexUnusableError,
+    Progress,
+    file_stamp,
+    update_index,
+)
+
+from .messages import (
+    ArticleFailed,
+    ArticleLoaded,
+    IndexDone,
+    IndexFailed,
+    IndexProgress,
+    PageLoaded,
+    SearchDone,
+)
+from .screens import ConfirmRebuild, HelpScreen
+from .widgets.reader import ArticleReader
+from .widgets.results import PAGE_SIZE, ResultsList
+
+SEARCH_DELAY = 0.05
+"""Seconds of quiet typing before a search starts: short enough to feel
+instant, long enough not to search for every letter of a fast typist."""
+ARTICLE_DELAY = 0.03
+"""Seconds the cursor rests on a result before the reader loads it."""
+
+SORT_LABELS = {
+    "relevance": "by relevance",
+    "newest": "newest first",
+    "oldest": "oldest first",
+}
+
+
+class NewsdeskApp(App[None]):
+    """Search a folder of articles and read them with duplicates collapsed."""
+
+    CSS_PATH = "newsdesk.tcss"
+    TITLE = "newsdesk"
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (100, "-wide"),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search"),
+        Binding("escape", "escape", "Back", show=False),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("o", "open_article", "Open"),
+        Binding("y", "copy_link", "Copy link"),
+        Binding("r", "update_index", "Update index"),
+        Binding("R", "rebuild_index", "Rebuild", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    sort: reactive[str] = reactive("relevance", init=False)
+    """How results are ordered: one of `index.search.SORTS`."""
+    indexing: reactive[bool] = reactive(False, init=False)
+    """An index update or rebuild is running in the background."""
+
+    def __init__(self, locations: Locations) -> None:
+        super().__init__()
+        self.locations = locations
+        self.index: ArticleIndex | None = None
+        self._search_serial = 0
+        self._article_serial = 0
+        self._search_timer: Timer | None = None
+        self._article_timer: Timer | None = None
+        self._result: SearchResult | None = None
+        self._shown_query = ""
+        """The query whose hits are listed (a correction, when one was used)."""
+        self._reading: Hit | None = None
+        self._positions: dict[str, int] = {}
+        """Reading position (scroll line) of each article read this session."""
+        self._status_search = Text("")
+        self._status_progress: Text | None = None
+        self._match_note = ""
+
+    # --- layout -----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Search articles…  (? for keys)", id="search")
+        yield Static(id="status")
+        with Horizontal(id="panes"):
+            yield ResultsList(id="results")
+            yield ArticleReader(id="reader")
+        yield Footer()
+
+    @property
+    def search_input(self) -> Input:
+        return self.query_one("#search", Input)
+
+    @property
+    def results(self) -> ResultsList:
+        return self.query_one(ResultsList)
+
+    @property
+    def reader(self) -> ArticleReader:
+        return self.query_one(ArticleReader)
+
+    def on_mount(self) -> None:
+        self.query_one("#results").border_title = "Results"
+        self.query_one("#reader").border_title = "Reader"
+        self.search_input.focus()
+        self._open_index()
+
+    # --- status line ------------------------------------------------------------
+
+    def _show_status(self) -> None:
+        line = Text()
+        if self._status_progress is not None:
+            line.append_text(self._status_progress)
+            line.append("  ·  ", style="dim")
+        line.append_text(self._status_search)
+        self.query_one("#status", Static).update(line)
+
+    def _set_search_status(self, text: Text) -> None:
+        self._status_search = text
+        self._show_status()
+
+    # --- the index --------------------------------------------------------------
+
+    def _open_index(self) -> None:
+        """Open the index, or build it in the background when there is none."""
+        try:
+            self.index = ArticleIndex(self.locations.index_dir)
+        except (IndexMissingError, IndexOutdatedError):
+            self._set_search_status(Text("building the index for the first time…"))
+            self.run_index_update(rebuild=False)
+            return
+        except IndexUnusableError as error:
+            self.notify(str(error), severity="error", markup=False)
+            self.run_index_update(rebuild=True)
+            return
+        self._search_now()
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def run_index_update(self, rebuild: bool) -> None:
+        """Update or rebuild the index; searching goes on meanwhile."""
+
+        def report(progress: Progress) -> None:
+            self.post_message(IndexProgress(progress))
+
+        try:
+            summary = update_index(self.locations, rebuild=rebuild, progress=report)
+        except IndexBusyError as error:
+            self.post_message(IndexFailed(f"{error}; try again when it is done"))
+            return
+        except (IndexUnusableError, OSError) as error:
+            self.post_message(IndexFailed(f"indexing failed: {error}"))
+            return
+        self.post_message(IndexDone(summary))
+
+    def watch_indexing(self, indexing: bool) -> None:
+        if not indexing:
+            self._status_progress = None
+            self._show_status()
+
+    def on_index_progress(self, message: IndexProgress) -> None:
+        self.indexing = True
+        progress = message.progress
+        if progress.phase == "indexing" and progress.total:
+            rate = progress.articles / progress.elapsed if progress.elapsed else 0.0
+            note = (
+                f"indexing {progress.done:,}/{progress.total:,} files · "
+                f"{rate:,.0f} articles/s"
+            )
+        else:
+            note = f"{progress.phase}…"
+        self._status_progress = Text(note, style="italic")
+        self._show_status()
+        if self.index is None and progress.phase == "committing":
+            # A first build publishes its first files early: start searching.
+            self.call_after_refresh(self._try_early_open)
+
+    def _try_early_open(self) -> None:
+        if self.index is not None:
+            return
+        try:
+            self.index = ArticleIndex(self.locations.index_dir)
+        except IndexUnusableError:
+            return
+        self._search_now()
+
+    def on_index_done(self, message: IndexDone) -> None:
+        self.indexing = False
+        summary = message.summary
+        if summary.notice:
+            self.notify(summary.notice, markup=False)
+        try:
+            if self.index is None:
+                self.index = ArticleIndex(self.locations.index_dir)
+            else:
+                self.index.refresh()
+        except IndexUnusableError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.notify(
+            f"{summary.line()} · {summary.articles:,} articles",
+            title="Index updated" if not summary.rebuilt else "Index built",
+            markup=False,
+        )
+        self._search_now()
+
+    def on_index_failed(self, message: IndexFailed) -> None:
+        self.indexing = False
+        self.notify(message.reason, severity="error", markup=False, timeout=8)
+
+    def action_update_index(self) -> None:
+        if self.indexing:
+            self.notify("The index is already being updated.", markup=False)
+            return
+        self.indexing = True
+        self._status_progress = Text("updating the index…", style="italic")
+        self._show_status()
+        self.run_index_update(rebuild=False)
+
+    def action_rebuild_index(self) -> None:
+        if self.indexing:
+            self.notify("The index is already being updated.", markup=False)
+            return
+
+        def answered(rebuild: bool | None) -> None:
+            if rebuild:
+                self.indexing = True
+                self._status_progress = Text("rebuilding the index…", style="italic")
+                self._show_status()
+                self.run_index_update(rebuild=True)
+
+        self.push_screen(ConfirmRebuild(), answered)
+
+    # --- searching --------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _query_changed(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, self._search_now)
+
+    @on(Input.Submitted, "#search")
+    def _query_submitted(self) -> None:
+        self.results.focus()
+
+    def _search_now(self) -> None:
+        if self.index is None:
+            return
+        self._search_serial += 1
+        self.run_search(self._search_serial, self.search_input.value, self.sort)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, serial: int, text: str, sort: str) -> None:
+        assert self.index is not None
+        result = self.index.search(
+            text, limit=PAGE_SIZE, sort=sort, complete_last_word=True
+        )
+        self.post_message(SearchDone(serial, result))
+
+    def on_search_done(self, message: SearchDone) -> None:
+        if message.serial != self._search_serial:
+            return  # An answer to a query the user has since changed.
+        result = message.result
+        if result.error:
+            self._set_search_status(Text(result.error, style="bold red"))
+            return
+        self._result = result
+        total, hits, shown = result.total, result.hits, result.query
+        status = Text()
+        if result.correction and not result.total:
+            total, hits = result.correction.total, result.correction.hits
+            shown = result.correction.query
+            status.append(f'showing results for "{shown}"')
+            status.append(f' (no match for "{result.query}")', style="dim")
+            status.append(" · ")
+        elif result.correction:
+            status.append(f'did you mean "{result.correction.query}"? ', style="dim")
+        self._shown_query = shown
+        if not result.query.strip():
+            status.append(f"{total:,} articles · {SORT_LABELS[result.sort]}")
+        elif total:
+            noun = "result" if total == 1 else "results"
+            status.append(f"{total:,} {noun} · {SORT_LABELS[result.sort]}")
+        else:
+            status.append(f'no articles match "{result.query}"')
+        self._set_search_status(status)
+        self.results.show_results(total, hits)
+        if not hits:
+            self._reading = None
+            self.reader.show_message("", "No article to show.")
+
+    @on(ResultsList.PageWanted)
+    def _page_wanted(self, message: ResultsList.PageWanted) -> None:
+        self.load_page(
+            self._search_serial, self._shown_query, self.sort, message.offset
+        )
+
+    @work(thread=True, group="pages", exit_on_error=False)
+    def load_page(self, serial: int, text: str, sort: str, offset: int) -> None:
+        assert self.index is not None
+        result = self.index.search(
+            text, limit=PAGE_SIZE, offset=offset, sort=sort, complete_last_word=True
+        )
+        self.post_message(PageLoaded(serial, offset, result.hits))
+
+    def on_page_loaded(self, message: PageLoaded) -> None:
+        if message.serial == self._search_serial:
+            self.results.add_page(message.offset, message.hits)
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+
+    def watch_sort(self) -> None:
+        self._search_now()
+
+    # --- reading ----------------------------------------------------------------
+
+    @on(ResultsList.Highlighted)
+    def _result_highlighted(self, message: ResultsList.Highlighted) -> None:
+        if self._article_timer is not None:
+            self._article_timer.stop()
+        hit = message.hit
+        self._article_timer = self.set_timer(
+            ARTICLE_DELAY, lambda: self._open_article(hit)
+        )
+
+    @on(ResultsList.Chosen)
+    def _result_chosen(self, message: ResultsList.Chosen) -> None:
+        if self._reading is None or self._reading.id != message.hit.id:
+            self._open_article(message.hit)
+        self.reader.focus()
+
+    def _open_article(self, hit: Hit) -> None:
+        if self._reading is not None and self._reading.id == hit.id:
+            return
+        self._remember_position()
+        self._article_serial += 1
+        self._reading = hit
+        self.load_article(self._article_serial, hit)
+
+    def _remember_position(self) -> None:
+        if self._reading is not None and self.reader.article is not None:
+            self._positions[self._reading.id] = int(self.reader.scroll_y)
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def load_article(self, serial: int, hit: Hit) -> None:
+        file_id, record = split_record_id(hit.id)
+        path = Path(hit.path)
+        try:
+            info = path.stat()
+            loaded = load_file(path, file_id, record)
+        except FileNotFoundError:
+            self.post_message(
+                ArticleFailed(serial, hit, "This article's file is no longer there.")
+            )
+            return
+        except (ArticleError, OSError) as error:
+            self.post_message(ArticleFailed(serial, hit, f"Cannot read it: {error}"))
+            return
+        article = next((a for a in loaded.articles if a.id == hit.id), None)
+        if article is None:
+            self.post_message(
+                ArticleFailed(serial, hit, "The file no longer holds this article.")
+            )
+            return
+        changed = bool(hit.stamp) and hit.stamp != file_stamp(
+            info.st_size, info.st_mtime_ns
+        )
+        view = collapse(article.paragraphs, article.title)
+        self.post_message(ArticleLoaded(serial, hit, article, view, changed))
+
+    def on_article_loaded(self, message: ArticleLoaded) -> None:
+        if message.serial != self._article_serial:
+            return
+        self.reader.show_article(
+            message.article,
+            message.view,
+            frozenset(message.hit.terms),
+            changed=message.changed,
+            scroll_y=self._positions.get(message.hit.id, 0),
+        )
+
+    def on_article_failed(self, message: ArticleFailed) -> None:
+        if message.serial != self._article_serial:
+            return
+        self.reader.show_message(
+            message.hit.title,
+            f"{message.reason} ({message.hit.path}) Press r to update the index.",
+        )
+
+    @on(ArticleReader.MatchMoved)
+    def _match_moved(self, message: ArticleReader.MatchMoved) -> None:
+        reader = self.reader
+        if message.total and message.index:
+            reader.border_subtitle = f"match {message.index} of {message.total}"
+        elif message.total:
+            noun = "match" if message.total == 1 else "matches"
+            reader.border_subtitle = f"{message.total} {noun} · n/N to jump"
+        else:
+            reader.border_subtitle = ""
+
+    def action_open_article(self) -> None:
+        hit = self._reading or self.results.current
+        if hit is None:
+            return
+        if hit.url:
+            self.open_url(hit.url)
+            self.notify("Opened the article in the browser.", markup=False)
+            return
+        pager = shlex.split(os.environ.get("PAGER") or "less")
+        with self.suspend():
+            subprocess.run([*pager, hit.path], check=False)
+
+    def action_copy_link(self) -> None:
+        hit = self._reading or self.results.current
+        if hit is None:
+            return
+        link = hit.url or hit.path
+        self.copy_to_clipboard(link)
+        self.notify(f"Copied {link}", markup=False)
+
+    # --- focus and keys ---------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.search_input.focus()
+
+    def action_escape(self) -> None:
+        if self.focused is self.results:
+            if self.search_input.value:
+                self.search_input.value = ""
+        else:
+            self.results.focus()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Search", "Focus the search box (/)", self.action_focus_search
+        )
+        yield SystemCommand(
+            "Sort", "Cycle relevance, newest, oldest (s)", self.action_cycle_sort
+        )
+        yield SystemCommand(
+            "Show or collapse repeated paragraphs",
+            "In the reader (d)",
+            self.reader.action_toggle_all,
+        )
+        yield SystemCommand(
+            "Next match", "In the reader (n)", self.reader.action_next_match
+        )
+        yield SystemCommand(
+            "Previous match", "In the reader (N)", self.reader.action_previous_match
+        )
+        yield SystemCommand(
+            "Open article",
+            "Url in the browser, or file in $PAGER (o)",
+            self.action_open_article,
+        )
+        yield SystemCommand(
+            "Copy link", "Copy the url or path (y)", self.action_copy_link
+        )
+        yield SystemCommand(
+            "Update index",
+            "Index new, changed and removed files (r)",
+            self.action_update_index,
+        )
+        yield SystemCommand(
+            "Rebuild index",
+            "Build the index from scratch (R)",
+            self.action_rebuild_index,
+        )
+        yield SystemCommand("Keys", "Every key newsdesk knows (?)", self.action_help)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            if event.worker.group == "index":
+                self.indexing = False
+            self.notify(
+                f"{type(error).__name__}: {error}",
+                title="Something went wrong",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
