@@ -8,8 +8,10 @@ strings and timezone-aware datetimes.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from .text import clean_text
@@ -67,15 +69,42 @@ SOURCE_FIELDS = (
 URL_FIELDS = ("url", "link", "href", "canonical", "canonical_url", "permalink", "uri")
 AUTHOR_FIELDS = ("author", "authors", "byline", "by", "creator", "writer")
 
+_ZONE_NAMES = {
+    name: timezone(timedelta(hours=hours), name)
+    for name, hours in {
+        "UTC": 0,
+        "GMT": 0,
+        "BST": 1,
+        "CET": 1,
+        "CEST": 2,
+        "EET": 2,
+        "EEST": 3,
+        "EST": -5,
+        "EDT": -4,
+        "CST": -6,
+        "CDT": -5,
+        "MST": -7,
+        "MDT": -6,
+        "PST": -8,
+        "PDT": -7,
+    }.items()
+}
+"""Zone abbreviations news sites print; dateutil knows only UTC and GMT."""
+
 # A value read from a field is shown on one line; longer is not metadata.
 _MAX_FIELD_CHARS = 500
 
 
+def _field_key(name: object) -> str:
+    # `published_at`, `publishedAt` and `published-at` are one field.
+    return str(name).casefold().replace("_", "").replace("-", "")
+
+
 def first_field(record: Mapping[str, Any], names: tuple[str, ...]) -> Any:
-    """The first present, non-empty value among `names`, case-insensitively."""
-    lowered = {str(key).casefold(): value for key, value in record.items()}
+    """The first present, non-empty value among `names`, ignoring case and `_`/`-`."""
+    keyed = {_field_key(key): value for key, value in record.items()}
     for name in names:
-        value = lowered.get(name)
+        value = keyed.get(_field_key(name))
         if value not in (None, "", [], {}):
             return value
     return None
@@ -139,10 +168,21 @@ def parse_date(value: Any) -> datetime | None:
         return _aware(datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
         pass
+    try:
+        # RFC 2822, as feeds and e-mail write it, US zone names included.
+        return _aware(parsedate_to_datetime(text))
+    except (TypeError, ValueError, IndexError):
+        pass
     # Imported here: dateutil costs tens of milliseconds and ISO dates are common.
     from dateutil import parser as date_parser
 
     try:
-        return _aware(date_parser.parse(text, default=datetime(2000, 1, 1)))
+        with warnings.catch_warnings():
+            # An unknown zone name is dropped, not printed on the terminal.
+            warnings.simplefilter("ignore")
+            parsed = date_parser.parse(
+                text, default=datetime(2000, 1, 1), tzinfos=_ZONE_NAMES
+            )
+        return _aware(parsed)
     except (ValueError, OverflowError, TypeError):
         return None

@@ -321,9 +321,14 @@ def _load_json(path: Path, file_id: str, only: int | None = None) -> LoadedFile:
         ) from error
     except RecursionError as error:
         raise ArticleError("invalid JSON: nested too deeply") from error
-    if isinstance(data, Mapping) and not first_field(data, BODY_FIELDS):
-        # {"articles": [...]} and similar wrappers.
-        lists = [value for value in data.values() if isinstance(value, list)]
+    if isinstance(data, Mapping):
+        # {"articles": [...]}, JSON Feed's {"title", "items": [...]} and the
+        # like: a mapping holding one list of records is a collection.
+        lists = [
+            value
+            for value in data.values()
+            if isinstance(value, list) and value and isinstance(value[0], Mapping)
+        ]
         if len(lists) == 1:
             data = lists[0]
     if not isinstance(data, list):

@@ -17,18 +17,20 @@ class UndecodableError(ValueError):
     """The bytes are not text in any encoding we can recognise."""
 
 
-# ESC-introduced sequences: CSI (colours, cursor moves), OSC (titles, OSC 8
-# hyperlinks, OSC 52 clipboard) up to BEL or ST, DCS/SOS/PM/APC strings, and
-# two-character escapes. The 8-bit C1 forms of CSI and OSC are included.
 _ESCAPE_SEQUENCE = re.compile(
     r"""
-    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]              # CSI
-    | (?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?  # OSC
-    | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?  # DCS etc.
-    | \x1b[ -/]*[0-~]                              # other escapes
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]                         # CSI
+    | (?:\x1b[]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)
+                                        # OSC, DCS, SOS, PM, APC: only when terminated
+    | \x1b[ -/]*[0-~]                                       # other escapes
     """,
     re.VERBOSE,
 )
+"""ESC-introduced sequences: CSI (colours, cursor moves), the string
+sequences (OSC titles, OSC 8 hyperlinks, OSC 52 clipboard, DCS, …) up to BEL
+or ST on the same line, and two-character escapes, with their 8-bit C1 forms.
+An unterminated string sequence is not removed whole (it would swallow the
+rest of the text): its introducer goes with the other control characters."""
 
 # C0 and C1 controls except newline and tab; DEL; bidi embeddings, overrides
 # and isolates (they let a line render in an order other than it reads);
@@ -47,8 +49,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 # Bytes that plain text in any ASCII-compatible encoding almost never holds.
 _BINARY_BYTES = bytes(range(0, 9)) + bytes(range(14, 27)) + bytes(range(28, 32))
-_HIGH_BYTES = bytes(range(128, 256))
-_FEW_HIGH_BYTES = 0.03
 _SAMPLE_SIZE = 65536
 
 
@@ -86,19 +86,43 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 
 
 def _looks_binary(sample: bytes) -> bool:
-    if not sample:
-        return False
-    odd_bytes = len(sample) - len(sample.translate(None, _BINARY_BYTES))
-    return odd_bytes / len(sample) > 0.1
+    # NUL bytes alone do not make a file binary (scrapers leave them in text);
+    # real binaries are full of other control bytes too.
+    text = sample.replace(b"\x00", b"")
+    if not text:
+        return bool(sample)
+    odd_bytes = len(text) - len(text.translate(None, _BINARY_BYTES))
+    return odd_bytes / len(text) > 0.03
+
+
+def _western(sample: bytes) -> bool:
+    """Whether the non-ASCII bytes sit inside mostly-ASCII words.
+
+    In Western text (`café`, `£500`, `“quoted”`) accented letters and symbols
+    stand beside ASCII letters, digits and spaces; in Cyrillic, Greek or CJK
+    single- and double-byte encodings whole words are non-ASCII. Encoding
+    detectors guess wildly on short Western texts (cp932 for one £ in a BBC
+    article, cp1250 for `£500`), so this is decided first.
+    """
+    high = 0
+    inside = 0
+    for index, byte in enumerate(sample):
+        if byte < 0x80:
+            continue
+        high += 1
+        before = sample[index - 1] if index else 0x20
+        after = sample[index + 1] if index + 1 < len(sample) else 0x20
+        if before >= 0x80 and after >= 0x80:
+            inside += 1
+    return high == 0 or inside / high < 0.3
 
 
 def decode_bytes(data: bytes) -> str:
     """Decode a file's bytes to text, detecting the encoding.
 
     Order: a byte order mark; UTF-16 recognised by its zero bytes; UTF-8;
-    Windows-1252 for ASCII with a few other bytes; then charset-normalizer
-    for the other legacy encodings.
-    Raises `UndecodableError` for binary data.
+    Windows-1252 for Western text; then charset-normalizer for the other
+    legacy encodings. Raises `UndecodableError` for binary data.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -113,13 +137,11 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
-    if high / len(sample) < _FEW_HIGH_BYTES:
-        # Mostly ASCII with the odd £ or é: Western text. Detectors guess
-        # wildly on so little evidence (cp932 for one £ in a BBC article).
+    if _western(sample):
         try:
             return data.decode("cp1252")
         except UnicodeDecodeError:
+            # Five bytes are undefined in cp1252; Latin-1 maps every byte.
             return data.decode("latin-1")
     # Imported here: it costs tens of milliseconds and most files are UTF-8.
     from charset_normalizer import from_bytes

@@ -76,7 +76,8 @@ class NewsdeskApp(App[None]):
 
     CSS_PATH = "newsdesk.tcss"
     TITLE = "newsdesk"
-    HORIZONTAL_BREAKPOINTS = [
+    # Not ClassVar-annotated: Textual declares it as an instance attribute.
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
         (0, "-narrow"),
         (100, "-wide"),
     ]
@@ -323,8 +324,16 @@ class NewsdeskApp(App[None]):
         self._set_search_status(status)
         self.results.show_results(total, hits)
         if not hits:
+            self._remember_position()
             self._reading = None
-            self.reader.show_message("", "No article to show.")
+            if result.query.strip():
+                self.reader.show_message("", "No article to show.")
+            else:
+                self.reader.show_message(
+                    "No articles yet",
+                    "The articles folder holds no articles. Add .txt, .md, .html, "
+                    ".json or .jsonl files to it, then press r to index them.",
+                )
 
     @on(ResultsList.PageWanted)
     def _page_wanted(self, message: ResultsList.PageWanted) -> None:
@@ -369,6 +378,9 @@ class NewsdeskApp(App[None]):
 
     def _open_article(self, hit: Hit) -> None:
         if self._reading is not None and self._reading.id == hit.id:
+            # Same article, new query: only the highlighted words change.
+            self._reading = hit
+            self.reader.highlight(frozenset(hit.terms))
             return
         self._remember_position()
         self._article_serial += 1

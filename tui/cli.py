@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from index.article import Article, ArticleError
 from index.collapse import ReaderView, collapse
-from index.loaders import load_file, split_record_id
+from index.loaders import article_format, load_file, split_record_id
 from index.locations import ConfigError, Locations, resolve_locations
 from index.store import (
     IndexBusyError,
@@ -212,7 +212,13 @@ def _show(args: argparse.Namespace) -> int:
     articles = loaded.articles
     if args.json:
         items = [_show_json(a, collapse(a.paragraphs, a.title)) for a in articles]
-        print(json.dumps(items[0] if len(items) == 1 else items, ensure_ascii=False))
+        # A JSONL file gives a list however many records it has; a JSON file
+        # a list when it holds several articles; one article an object.
+        whole_collection = record is None and (
+            article_format(path) == "jsonl" or len(items) > 1
+        )
+        payload = items if whole_collection else items[0]
+        print(json.dumps(payload, ensure_ascii=False))
     else:
         for number, article in enumerate(articles):
             if number:

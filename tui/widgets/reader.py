@@ -122,7 +122,15 @@ class ArticleReader(ScrollView, can_focus=True):
         self.expanded = set()
         self._rebuild_blocks()
         self.post_message(self.MatchMoved(0, len(self._matches)))
-        self.scroll_to(y=scroll_y, animate=False, immediate=True)
+        self._scroll_after_layout(scroll_y)
+
+    def highlight(self, stems: frozenset[str]) -> None:
+        """Highlight other words, keeping the place and the expanded copies."""
+        if stems == self._stems:
+            return
+        self._stems = stems
+        self._rebuild_blocks()
+        self.post_message(self.MatchMoved(0, len(self._matches)))
 
     def show_message(self, title: str, text: str) -> None:
         """Show a plain message instead of an article."""
@@ -131,7 +139,7 @@ class ArticleReader(ScrollView, can_focus=True):
         self.expanded = set()
         self._rebuild_blocks()
         self.post_message(self.MatchMoved(0, 0))
-        self.scroll_to(y=0, animate=False, immediate=True)
+        self._scroll_after_layout(0)
 
     def clear(self) -> None:
         self.show_message("", "")
@@ -279,6 +287,10 @@ class ArticleReader(ScrollView, can_focus=True):
         self._starts, self._lines = starts, line
         self.virtual_size = Size(width, line)
         self.refresh()
+
+    def _scroll_after_layout(self, y: int) -> None:
+        # The new virtual size only bounds scrolling after the next refresh.
+        self.call_after_refresh(self.scroll_to, y=y, animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout()

@@ -1,8 +1,9 @@
 """The results list: a virtual list that renders only the rows on screen.
 
 Each result is a fixed number of lines (title, source and date, a two-line
-snippet, a gap), so the list knows its height from the hit count alone and
-10,000 hits scroll as smoothly as ten. Hits arrive a page at a time: a row
+snippet, a gap; in a short pane title, facts and a one-line snippet), so the
+list knows its height from the hit count alone and 10,000 hits scroll as
+smoothly as ten. Hits arrive a page at a time: a row
 that is scrolled into view before its page is loaded shows a placeholder and
 asks for the page with `ResultsList.PageWanted`.
 """
@@ -25,6 +26,9 @@ from textual.strip import Strip
 from index.search import Hit
 
 ROW_HEIGHT = 5
+COMPACT_ROW_HEIGHT = 3
+COMPACT_BELOW = 4 * ROW_HEIGHT
+"""A pane shorter than this many lines shows compact rows."""
 PAGE_SIZE = 50
 
 
@@ -88,6 +92,8 @@ class ResultsList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.row_height = ROW_HEIGHT
+        """Lines per result: fewer when the pane is short."""
         self.total = 0
         self._hits: dict[int, Hit] = {}
         self._wanted: set[int] = set()
@@ -100,7 +106,7 @@ class ResultsList(ScrollView, can_focus=True):
         self._hits = dict(enumerate(hits))
         self._wanted = {0}
         self._render_row.cache_clear()
-        self.virtual_size = Size(self.size.width, total * ROW_HEIGHT)
+        self.virtual_size = Size(self.size.width, total * self.row_height)
         self.scroll_to(y=0, animate=False)
         self.set_reactive(ResultsList.cursor, 0)
         self.refresh()
@@ -139,8 +145,11 @@ class ResultsList(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, self.total * ROW_HEIGHT)
+        compact = event.size.height < COMPACT_BELOW
+        self.row_height = COMPACT_ROW_HEIGHT if compact else ROW_HEIGHT
+        self.virtual_size = Size(event.size.width, self.total * self.row_height)
         self._render_row.cache_clear()
+        self.scroll_to_region(self._cursor_region(), animate=False, force=True)
 
     @lru_cache(maxsize=256)  # noqa: B019 - cleared with the data; one list per app
     def _render_row(self, index: int, width: int, cursor: bool) -> tuple[Strip, ...]:
@@ -152,7 +161,7 @@ class ResultsList(ScrollView, can_focus=True):
             pending = Text(
                 "  loading…", style=self.get_component_rich_style("results--pending")
             )
-            lines = [pending] + [Text("")] * (ROW_HEIGHT - 1)
+            lines = [pending] + [Text("")] * (self.row_height - 1)
         else:
             match = self.get_component_rich_style("results--match")
             title = Text(
@@ -185,9 +194,11 @@ class ResultsList(ScrollView, can_focus=True):
                     last.append("…")
             while len(snippet_lines) < 2:
                 snippet_lines.append(Text(""))
+            if self.row_height == COMPACT_ROW_HEIGHT:
+                snippet_lines = snippet_lines[:1]
             lines = [title, meta, *snippet_lines, Text("")]
         strips = []
-        for line in lines[:ROW_HEIGHT]:
+        for line in lines[: self.row_height]:
             line = Text(" ") + line
             line.truncate(width, overflow="ellipsis")
             segments = list(line.render(self.app.console))
@@ -195,17 +206,21 @@ class ResultsList(ScrollView, can_focus=True):
             strips.append(strip.apply_style(base))
         return tuple(strips)
 
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        line = int(self.scroll_offset.y) + y
-        index, row_line = divmod(line, ROW_HEIGHT)
-        if index >= self.total or width <= 0:
-            return Strip.blank(width, self.rich_style)
+    def _want(self, index: int) -> None:
+        """Ask once for the page holding `index`, unless it is loaded."""
         if index not in self._hits:
             page = index - index % PAGE_SIZE
             if page not in self._wanted:
                 self._wanted.add(page)
                 self.post_message(self.PageWanted(page))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = int(self.scroll_offset.y) + y
+        index, row_line = divmod(line, self.row_height)
+        if index >= self.total or width <= 0:
+            return Strip.blank(width, self.rich_style)
+        self._want(index)
         return self._render_row(index, width, index == self.cursor)[row_line]
 
     # --- movement ---------------------------------------------------------------
@@ -213,14 +228,17 @@ class ResultsList(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self._render_row.cache_clear()
         self.refresh()
-        self.scroll_to_region(
-            Region(0, new * ROW_HEIGHT, self.size.width, ROW_HEIGHT),
-            animate=False,
-            force=True,
-        )
+        self.scroll_to_region(self._cursor_region(), animate=False, force=True)
         hit = self._hits.get(new)
         if hit is not None:
             self.post_message(self.Highlighted(hit))
+        else:
+            self._want(new)
+
+    def _cursor_region(self) -> Region:
+        return Region(
+            0, self.cursor * self.row_height, self.size.width, self.row_height
+        )
 
     def _move_to(self, index: int) -> None:
         if self.total:
@@ -239,7 +257,7 @@ class ResultsList(ScrollView, can_focus=True):
         self._move_to(self.total - 1)
 
     def _rows_per_page(self) -> int:
-        return max(1, self.scrollable_content_region.height // ROW_HEIGHT)
+        return max(1, self.scrollable_content_region.height // self.row_height)
 
     def action_page_down(self) -> None:
         self._move_to(self.cursor + self._rows_per_page())
@@ -253,7 +271,7 @@ class ResultsList(ScrollView, can_focus=True):
             self.post_message(self.Chosen(hit))
 
     def on_click(self, event: events.Click) -> None:
-        index = (int(self.scroll_offset.y) + event.y) // ROW_HEIGHT
+        index = (int(self.scroll_offset.y) + event.y) // self.row_height
         if 0 <= index < self.total:
             self.focus()
             if index == self.cursor and event.chain > 1:

@@ -1,0 +1,325 @@
+"""Functional tests: the real app on a real index, driven by Pilot."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from index.locations import Locations
+from index.store import update_index
+from tests.app.pilot_helpers import (
+    reader_text,
+    results_text,
+    settle,
+    status_text,
+    type_query,
+)
+from tui.app import NewsdeskApp
+from tui.cli import make_app
+
+
+async def test_typing_a_query_lists_the_matching_titles(app: NewsdeskApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "coalition")
+        shown = results_text(app)
+        assert "Coalition agrees a budget at dawn" in shown
+        assert "Coalition survives confidence vote" in shown
+        assert "Saltmere Sells Its Last Tugboat" in shown
+        assert "Rovers win the derby" not in shown
+        assert "4 results" in status_text(app)
+
+
+async def test_the_word_being_typed_is_completed(app: NewsdeskApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "coali")
+        assert "Coalition survives confidence vote" in results_text(app)
+
+
+async def test_an_empty_query_lists_the_newest_articles(app: NewsdeskApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert "5 articles · newest first" in status_text(app)
+        first_title = results_text(app).splitlines()[0]
+        assert "Coalition agrees a budget at dawn" in first_title
+
+
+async def test_a_misspelt_query_shows_the_corrected_results(app: NewsdeskApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "coaliton")
+        status = status_text(app)
+        assert 'showing results for "coalition"' in status
+        assert 'no match for "coaliton"' in status
+        assert "Coalition survives confidence vote" in results_text(app)
+
+
+async def test_a_bad_query_is_explained_not_raised(app: NewsdeskApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "date:notadate")
+        assert "cannot understand the query" in status_text(app)
+        assert app.is_running
+
+
+async def test_reading_shows_a_collapse_marker_for_copies(app: NewsdeskApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "tugboat")
+        await pilot.press("enter")  # to the results
+        await pilot.press("enter")  # to the reader
+        await settle(pilot)
+        assert app.focused is app.reader
+        text = reader_text(app)
+        assert text.count("Saltmere Sells Its Last Tugboat") == 1
+        assert "··· 1 repeated paragraph collapsed" in text
+        assert "··· 3 repeated paragraphs collapsed" in text
+        assert "4 repeated paragraphs collapsed" in text  # the header says so
+        assert text.count("Board chair Ada Frisk") == 1
+
+
+async def test_d_expands_copies_in_place_and_collapses_them(app: NewsdeskApp) -> None:
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "tugboat")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        await pilot.press("d")
+        expanded = reader_text(app)
+        assert "copy of paragraph 3: Board chair Ada Frisk" in expanded
+        assert "copy of the title: Saltmere Sells Its Last Tugboat" in expanded
+        assert "··· 3 repeated paragraphs collapsed" not in expanded
+        await pilot.press("d")
+        collapsed = reader_text(app)
+        assert "copy of" not in collapsed
+        assert "··· 3 repeated paragraphs collapsed" in collapsed
+
+
+async def test_clicking_a_marker_expands_that_one_only(app: NewsdeskApp) -> None:
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "tugboat")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        lines = reader_text(app).splitlines()
+        row = next(i for i, line in enumerate(lines) if "3 repeated paragraphs" in line)
+        await pilot.click(app.reader, offset=(3, row))
+        text = reader_text(app)
+        assert "copy of paragraph 3" in text
+        assert "copy of the title" not in text
+        assert "··· 1 repeated paragraph collapsed" in text
+
+
+async def test_n_and_shift_n_move_through_matches(app: NewsdeskApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "coalition")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.results.current is not None
+        budget = app.results.current.title
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.reader.article is not None
+        assert app.reader.article.title == budget
+        total = app.reader.match_count
+        assert total == 3  # the title and both paragraphs say "coalition"
+        assert app.reader.border_subtitle == "3 matches · n/N to jump"
+        await pilot.press("n")
+        assert app.reader.border_subtitle == "match 1 of 3"
+        await pilot.press("n", "n")
+        assert app.reader.border_subtitle == "match 3 of 3"
+        await pilot.press("n")
+        assert app.reader.border_subtitle == "match 1 of 3"
+        await pilot.press("N")
+        assert app.reader.border_subtitle == "match 3 of 3"
+
+
+async def test_s_cycles_the_sort(app: NewsdeskApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "coalition")
+        await pilot.press("enter")
+        assert "by relevance" in status_text(app)
+        await pilot.press("s")
+        await settle(pilot)
+        assert "newest first" in status_text(app)
+        # Only the budget article has a date: newest first puts it on top.
+        assert app.results.hit_at(0) is not None
+        assert app.results.hit_at(0).title == "Coalition agrees a budget at dawn"  # type: ignore[union-attr]
+        await pilot.press("s")
+        await settle(pilot)
+        assert "oldest first" in status_text(app)
+        await pilot.press("s")
+        await settle(pilot)
+        assert "by relevance" in status_text(app)
+
+
+async def test_reading_position_is_kept_when_going_back(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    long_body = "\n\n".join(
+        f"Paragraph {n} of the long coalition story, with distinct words {n * 7}."
+        for n in range(120)
+    )
+    (folder / "long.txt").write_text(f"A long coalition story\n\n{long_body}\n")
+    (folder / "short.txt").write_text("A short coalition note\n\nJust one line.\n")
+    locations = Locations((folder,), tmp_path / "ix")
+    update_index(locations)
+    app = make_app(locations)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "long coalition")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        await pilot.press("pagedown", "pagedown")
+        position = app.reader.scroll_y
+        assert position > 0
+        await type_query(pilot, "short coalition")
+        await settle(pilot)
+        assert app.reader.article is not None
+        assert app.reader.article.title == "A short coalition note"
+        await type_query(pilot, "long coalition")
+        await settle(pilot)
+        assert app.reader.scroll_y == position
+
+
+async def test_narrow_terminal_stacks_results_above_reader(app: NewsdeskApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "coalition")
+        results, reader = app.results.region, app.reader.region
+        assert results.bottom <= reader.y
+        assert results.width == reader.width
+        assert "Coalition" in results_text(app)
+
+
+async def test_wide_terminal_puts_them_side_by_side(app: NewsdeskApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.results.region.right <= app.reader.region.x
+
+
+async def test_r_picks_up_a_new_file(app: NewsdeskApp, locations: Locations) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "lighthouse")
+        assert "no articles match" in status_text(app)
+        (locations.folders[0] / "lighthouse.txt").write_text(
+            "Lighthouse keeper retires\n\nThe last lighthouse keeper retired.\n"
+        )
+        await pilot.press("enter")  # leave the search box so r is a key
+        await pilot.press("r")
+        await settle(pilot)
+        assert "1 result" in status_text(app)
+        assert "Lighthouse keeper retires" in results_text(app)
+
+
+async def test_a_deleted_file_shows_a_message(
+    app: NewsdeskApp, locations: Locations
+) -> None:
+    (locations.folders[0] / "rovers.txt").unlink()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "derby")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        text = reader_text(app)
+        assert "This article's file is no longer there." in text
+        assert "Press r to update the index." in text
+        assert app.is_running
+
+
+async def test_a_changed_file_is_flagged(
+    app: NewsdeskApp, locations: Locations
+) -> None:
+    path = locations.folders[0] / "rovers.txt"
+    path.write_text("Rovers win the derby\n\nSaltmere Rovers won the derby 3-0.\n")
+    os.utime(path, ns=(1, 1))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "derby")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        text = reader_text(app)
+        assert "changed since it was indexed" in text
+        assert "3-0" in text
+
+
+async def test_markup_and_escapes_in_articles_render_literally(
+    app: NewsdeskApp,
+) -> None:
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "memo")
+        assert "[bold red]fake[/]" in results_text(app)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        raw = reader_text(app)
+        text = " ".join(raw.split())  # as read, whatever the wrapping
+        assert (
+            "Leak names [bold red]fake[/] [link=file:///etc/passwd]files[/link]" in text
+        )
+        assert "[@click=app.quit]quit[/] $(rm -rf /)" in text
+        assert "[b]nothing[/b] and red link and clipboard text survived." in text
+        assert "\x1b" not in raw and "\x07" not in raw
+        assert app.is_running
+
+
+async def test_markup_in_a_query_is_shown_as_typed(app: NewsdeskApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "[@click=app.quit]zzz")
+        assert app.is_running
+        assert "[@click=app.quit]zzz" in status_text(app)
+
+
+async def test_escape_goes_back_to_results_then_clears(app: NewsdeskApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "coalition")
+        await pilot.press("escape")
+        assert app.focused is app.results
+        assert app.search_input.value == "coalition"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.search_input.value == ""
+        assert "5 articles" in status_text(app)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert app.search_input.has_focus
+
+
+async def test_question_mark_opens_help_listing_keys(app: NewsdeskApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ != "HelpScreen"
+
+
+async def test_many_hits_load_as_the_list_scrolls(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    lines = [
+        f'{{"title": "Harbour report {n}", "text": "Harbour traffic note {n}."}}'
+        for n in range(260)
+    ]
+    (folder / "reports.jsonl").write_text("\n".join(lines) + "\n")
+    locations = Locations((folder,), tmp_path / "ix")
+    update_index(locations)
+    app = make_app(locations)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "harbour")
+        assert "260 results" in status_text(app)
+        await pilot.press("enter", "G")
+        await settle(pilot)
+        assert app.results.cursor == 259
+        last = app.results.current
+        assert last is not None and last.title.startswith("Harbour report")
+        assert "loading" not in results_text(app)

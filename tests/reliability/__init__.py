@@ -1,0 +1,1 @@
+"""Reliability tests: the bad-input zoo and query fuzzing (issue 6)."""
