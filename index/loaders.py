@@ -233,13 +233,14 @@ def _load_html(path: Path, article_id: str) -> LoadedFile:
             include_comments=False,
             include_tables=True,
             favor_recall=True,
-            as_dict=True,
         )
     except (RecursionError, ValueError, TypeError, AttributeError) as error:
         raise ArticleError(f"cannot extract the article: {error}") from error
-    if not isinstance(extracted, dict):
+    if extracted is None:
         raise ArticleError("no article text found in the page")
-    document: dict[str, Any] = extracted
+    document: dict[str, Any] = (
+        extracted if isinstance(extracted, dict) else extracted.as_dict()
+    )
     paragraphs = split_paragraphs(clean_text(document.get("text") or ""))
     metadata = {
         "date": parse_date(document.get("date")),

@@ -17,12 +17,14 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.lang.porter import stem
@@ -48,6 +50,8 @@ MAX_EXPANSIONS = 24
 _EXPANSION_SCAN = 4000
 """How many candidate terms are looked at to pick the most frequent ones."""
 SNIPPET_CHARS = 220
+MAX_FUZZY_DISTANCE = 2
+"""`word~5` is read as `word~2`: further apart, every word matches."""
 _CORRECT_BELOW = 3
 """Results fewer than this make the search look for a corrected query."""
 
@@ -55,6 +59,110 @@ _WORD = re.compile(r"\w+")
 _PARAGRAPH_BREAKS = re.compile(r"\s*\n\s*")
 _LAST_WORD = re.compile(r"(?:^|\s)(\w+)$")
 _SEARCH_FIELDS = ("title", "body")
+_TRAILING_QUESTION = re.compile(r"(?<=\w)\?(?=\s|$|\))")
+_DATE_VALUE = re.compile(r"\b\d{4}-\d{1,2}(?:-\d{1,2})?\b")
+# Words a correction may change: not operators, not field names, not values
+# of fields that hold names or dates.
+_CORRECTABLE = re.compile(
+    r"(?:(?<=title:)|(?<=body:)|(?<![\w:*?~\-]))([^\W\d_]{3,})(?![\w:*?~])"
+)
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+
+
+def _valid_date(value: str) -> bool:
+    parts = [int(part) for part in value.split("-")]
+    try:
+        datetime(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
+class _Vocabulary:
+    """The index's words, loaded once per searcher for fuzzy terms and corrections.
+
+    Whoosh's spelling and fuzzy helpers disagree with each other on stemmed
+    fields (a correction of `goverment` looked up from its stem `gover` gives
+    `over`); rapidfuzz over the word lists is consistent and fast enough.
+    """
+
+    def __init__(self, reader: Any, schema: Any) -> None:
+        self._reader = reader
+        self._schema = schema
+        self._stems: dict[str, list[str]] = {}
+        words: set[str] = set()
+        for fieldname in _SEARCH_FIELDS:
+            spelling = schema[fieldname].spelling_fieldname(fieldname)
+            words.update(_decoded(reader.lexicon(spelling)))
+        self.words = sorted(words)
+
+    def stems(self, fieldname: str) -> list[str]:
+        if fieldname not in self._stems:
+            self._stems[fieldname] = list(_decoded(self._reader.lexicon(fieldname)))
+        return self._stems[fieldname]
+
+    def _frequency(self, fieldname: str, text: str) -> int:
+        return int(self._reader.doc_frequency(fieldname, text))
+
+    def near_stems(self, fieldname: str, stem_text: str, distance: int) -> list[str]:
+        """Index terms within `distance` edits of a stem, most frequent first."""
+        if fieldname not in _SEARCH_FIELDS:
+            return []
+        found = process.extract(
+            stem_text,
+            self.stems(fieldname),
+            scorer=OSA.distance,
+            score_cutoff=distance,
+            limit=MAX_EXPANSIONS * 4,
+        )
+        ranked = sorted(
+            found, key=lambda item: (item[1], -self._frequency(fieldname, item[0]))
+        )
+        return [term for term, _, _ in ranked[:MAX_EXPANSIONS]]
+
+    def _known(self, word: str) -> bool:
+        return any(
+            self._frequency(fieldname, token) > 0
+            for fieldname in _SEARCH_FIELDS
+            for token in self._schema[fieldname].process_text(word)
+        )
+
+    def _best(self, word: str) -> str | None:
+        distance = 1 if len(word) <= 4 else 2
+        found = process.extract(
+            word, self.words, scorer=OSA.distance, score_cutoff=distance, limit=20
+        )
+        if not found:
+            return None
+
+        def frequency(candidate: str) -> int:
+            tokens = list(self._schema["body"].process_text(candidate))
+            return self._frequency("body", tokens[0]) if tokens else 0
+
+        return min(found, key=lambda item: (item[1], -frequency(item[0])))[0]
+
+    def correct(self, text: str) -> str | None:
+        """The query with unknown words replaced by the nearest known ones."""
+        changed = False
+
+        def replace(match: re.Match[str]) -> str:
+            nonlocal changed
+            word = match.group(1)
+            if word in _OPERATORS or self._known(word):
+                return word
+            best = self._best(word.lower())
+            if best is None:
+                return word
+            changed = True
+            return best
+
+        corrected = _CORRECTABLE.sub(replace, text)
+        return corrected if changed else None
+
+
+def _decoded(terms: Iterable[bytes | str]) -> Iterator[str]:
+    for term in terms:
+        yield term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 class IndexMissingError(IndexUnusableError):
@@ -226,6 +334,7 @@ class ArticleIndex:
         self._generation = ""
         self._ix: Any = None
         self._searcher: Any = None
+        self._vocabulary: _Vocabulary | None = None
         self._open()
 
     def _open(self) -> None:
@@ -246,6 +355,7 @@ class ArticleIndex:
             ) from error
         self.close()
         self._ix, self._searcher, self._generation = ix, searcher, meta.generation
+        self._vocabulary = None
         self._parser = MultifieldParser(list(_SEARCH_FIELDS), ix.schema, group=AndGroup)
         self._parser.add_plugin(FuzzyTermPlugin())
         self._date_errors: list[str] = []
@@ -267,10 +377,15 @@ class ArticleIndex:
             if meta is not None and meta.generation != self._generation:
                 self._open()
                 return True
-            fresh = self._searcher.refresh()
-            changed = fresh is not self._searcher
-            self._searcher = fresh
-            return changed
+            if self._searcher.up_to_date():
+                return False
+            # A new searcher, not `searcher.refresh()`: whoosh3 reuses segment
+            # readers by segment id and would keep their old deletions, so a
+            # changed article would be found twice.
+            self._searcher.close()
+            self._searcher = self._ix.searcher()
+            self._vocabulary = None
+            return True
 
     @property
     def article_count(self) -> int:
@@ -288,11 +403,25 @@ class ArticleIndex:
         scored.sort(key=lambda item: (-item[0], item[1]))
         return [text for _, text in scored[:MAX_EXPANSIONS]]
 
+    def _vocab(self) -> _Vocabulary:
+        if self._vocabulary is None:
+            self._vocabulary = _Vocabulary(self._searcher.reader(), self._ix.schema)
+        return self._vocabulary
+
     def _bounded(self, query: Any) -> Any:
         """Replace open-ended term expansions by their most frequent terms."""
-        if isinstance(query, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
+        if isinstance(query, wq.FuzzyTerm):
+            # Whoosh's own expansion differs between one segment and several
+            # (stems or spelling words); this one always compares stems.
+            terms = self._vocab().near_stems(
+                query.fieldname, query.text, min(query.maxdist, MAX_FUZZY_DISTANCE)
+            )
+        elif isinstance(query, (wq.Prefix, wq.Wildcard, wq.Regex)):
             reader = self._searcher.reader()
             terms = self._most_frequent(query.fieldname, query._btexts(reader))
+        else:
+            terms = None
+        if terms is not None:
             if not terms:
                 return wq.NullQuery
             return wq.Or([wq.Term(query.fieldname, term) for term in terms])
@@ -323,6 +452,12 @@ class ArticleIndex:
             return ranked[:MAX_EXPANSIONS]
 
     def _parse(self, text: str) -> Any:
+        for match in _DATE_VALUE.finditer(text):
+            if not _valid_date(match.group()):
+                raise ValueError(f"date not understood: {match.group()}")
+        # A question mark ending a word is punctuation ("…in disguise?"),
+        # not Whoosh's one-character wildcard.
+        text = _TRAILING_QUESTION.sub("", text)
         self._date_errors.clear()
         parsed = self._parser.parse(text)
         if self._date_errors:
@@ -383,7 +518,8 @@ class ArticleIndex:
     def _run(
         self, query: Any, limit: int, offset: int, sort: str
     ) -> tuple[int, tuple[Hit, ...]]:
-        options: dict[str, Any] = {"limit": offset + limit, "terms": True}
+        # Whoosh wants a limit of at least one; the total comes either way.
+        options: dict[str, Any] = {"limit": max(1, offset + limit), "terms": True}
         if sort != "relevance":
             options["sortedby"] = sort
             options["reverse"] = sort == "newest"
@@ -427,22 +563,16 @@ class ArticleIndex:
     def _correction(
         self, text: str, query: Any, limit: int, sort: str, total: int
     ) -> Correction | None:
-        try:
-            corrected = self._searcher.correct_query(self._parser.parse(text), text)
-        except Exception:
-            return None
-        if not corrected.string or corrected.string == text:
+        corrected = self._vocab().correct(text)
+        if corrected is None:
             return None
         try:
-            # Parsed again: the corrected query holds the word unstemmed.
-            corrected_total, hits = self._run(
-                self._parse(corrected.string), limit, 0, sort
-            )
+            corrected_total, hits = self._run(self._parse(corrected), limit, 0, sort)
         except Exception:
             return None
         if corrected_total <= total:
             return None
-        return Correction(corrected.string, corrected_total, hits)
+        return Correction(corrected, corrected_total, hits)
 
     def distinct_terms(self) -> int:
         with self._lock:
@@ -451,7 +581,11 @@ class ArticleIndex:
 
 
 def _plain(error: Exception) -> str:
-    message = " ".join(str(error).split()) or type(error).__name__
+    # Our own checks raise ValueError with words for the user; anything else
+    # is Whoosh's insides, which would only confuse.
+    if not isinstance(error, ValueError):
+        return "cannot understand the query"
+    message = " ".join(str(error).split())
     return f"cannot understand the query: {message}"[:200]
 
 

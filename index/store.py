@@ -27,6 +27,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -328,9 +329,19 @@ def _load_all(
         else "spawn"
     )
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
-        for loaded in pool.map(_load_batch, batches):
-            yield from loaded
+    done = 0
+    try:
+        with ProcessPoolExecutor(
+            max_workers=os.cpu_count(), mp_context=context
+        ) as pool:
+            for loaded in pool.map(_load_batch, batches):
+                done += len(loaded)
+                yield from loaded
+    except BrokenProcessPool:
+        # Workers could not start (a script without a __main__ guard, say):
+        # read the rest here rather than fail the update.
+        for entry, sha in work[done:]:
+            yield _load_for_index(entry, sha)
 
 
 def _read_manifest(generation_dir: Path) -> tuple[dict[str, _FileRecord], int]:

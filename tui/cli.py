@@ -381,7 +381,8 @@ def _search(args: argparse.Namespace) -> int:
     if not total:
         print(f'no articles match "{printable(args.query)}"', file=sys.stderr)
         return EXIT_NO_MATCH
-    print(style(f"{total:,} results · {result.sort}", "2"))
+    noun = "result" if total == 1 else "results"
+    print(style(f"{total:,} {noun} · {result.sort}", "2"))
     print()
     for hit in hits:
         _print_hit(hit, style)

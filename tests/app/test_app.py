@@ -174,6 +174,7 @@ async def test_reading_position_is_kept_when_going_back(tmp_path: Path) -> None:
         await pilot.press("enter", "enter")
         await settle(pilot)
         await pilot.press("pagedown", "pagedown")
+        await settle(pilot)  # let the scroll finish
         position = app.reader.scroll_y
         assert position > 0
         await type_query(pilot, "short coalition")

@@ -275,7 +275,7 @@ def test_search_prints_ranked_results(built: Desk) -> None:
     result = built.run("search", "floods")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "1 results · relevance"
+    assert lines[0] == "1 result · relevance"
     assert "Floods hit the valley" in lines
     assert "2026-03-09 · Valley Wire · floods.md" in lines
     assert "\x1b[" not in result.stdout  # plain when piped
@@ -309,11 +309,6 @@ def test_search_exits_2_for_bad_arguments(built: Desk) -> None:
     assert built.run("search", "--sort", "sideways", "coalition").returncode == 2
 
 
-@pytest.mark.xfail(
-    reason="--limit 0 is allowed by the CLI but ArticleIndex.search passes "
-    "limit=0 to Whoosh: 'cannot understand the query: limit must be >= 1'",
-    strict=True,
-)
 def test_search_limit_zero_counts_only(built: Desk) -> None:
     result = built.run("search", "--json", "--limit", "0", "coalition")
     assert result.returncode == 0, result.stderr

@@ -467,11 +467,6 @@ def test_the_articles_folder_is_never_written(
     assert snapshot(articles) == before
 
 
-@pytest.mark.xfail(
-    reason="ArticleIndex.refresh() reuses whoosh3 segment readers with stale "
-    "deletions: replaced documents are still found after an update",
-    strict=True,
-)
 def test_a_refreshed_reader_sees_a_changed_article_once(
     locations: Locations, articles: Path, built: UpdateSummary
 ) -> None:
