@@ -15,15 +15,16 @@ What counts as a copy:
   and never a short line (a dateline, "Advertisement") unless exactly equal.
 
 Comparing all pairs is quadratic (seconds for a few thousand paragraphs), so
-exact copies are found by hash and near-copy candidates by shared word
-shingles, and only those candidates are scored with rapidfuzz.
+exact copies are found by hash and near-copy candidates by a bottom-k sketch
+of word shingles (the few smallest shingle hashes, which a near copy mostly
+shares), and only those candidates are scored with rapidfuzz.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -60,6 +61,7 @@ TITLE = -1
 """`CollapsedRun.copy_of` value for a copy of the article's title."""
 
 _SHINGLE_WORDS = 3
+_SKETCH_SIZE = 8
 # A shingle shared by this many paragraphs is boilerplate, not evidence.
 _MAX_SHINGLE_POSTINGS = 64
 _MAX_CANDIDATES = 8
@@ -95,11 +97,13 @@ _PUNCTUATION_MAP = str.maketrans(
     }
 )
 _NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
-_WORD = re.compile(r"\w+")
 
 
 def normalise(paragraph: str) -> str:
     """The form two exact copies share: case, spacing, quotes and dashes unified."""
+    if paragraph.isascii():
+        # NFKC and the quote map change nothing in ASCII (and cost the most).
+        return " ".join(paragraph.lower().split())
     text = unicodedata.normalize("NFKC", paragraph).casefold()
     return " ".join(text.translate(_PUNCTUATION_MAP).split())
 
@@ -138,12 +142,27 @@ class ReaderView:
 
 
 @dataclass
-class _Kept:
-    """A distinct paragraph's comparison data."""
+class _Paragraph:
+    """A paragraph's comparison data, computed once."""
 
     text: str
     words: list[str]
     numbers: tuple[str, ...]
+    sketch: list[int]
+    """The smallest hashes of its word shingles: near copies share most."""
+
+
+def _paragraph(text: str) -> _Paragraph:
+    # Normalised text is single-spaced: splitting is far cheaper than a regex,
+    # and punctuation left on a word only counts it as changed.
+    words = text.split(" ")
+    size = min(_SHINGLE_WORDS, len(words))
+    # Shifted copies of the word list, zipped to the shortest: the shingles.
+    shifted = (words[i:] for i in range(size))
+    shingles = {hash(shingle) for shingle in zip(*shifted, strict=False)}
+    return _Paragraph(
+        text, words, tuple(_NUMBER.findall(text)), sorted(shingles)[:_SKETCH_SIZE]
+    )
 
 
 def _allowed_word_edits(words: int) -> int:
@@ -153,41 +172,39 @@ def _allowed_word_edits(words: int) -> int:
 @dataclass
 class _Matcher:
     threshold: float
-    kept: dict[int, _Kept] = field(default_factory=dict)
+    kept: dict[int, _Paragraph] = field(default_factory=dict)
     exact: dict[str, int] = field(default_factory=dict)
-    shingles: defaultdict[int, list[int]] = field(
+    postings: defaultdict[int, list[int]] = field(
         default_factory=lambda: defaultdict(list)
     )
 
-    def add(self, index: int, text: str) -> None:
+    def add(self, index: int, text: str, paragraph: _Paragraph | None) -> None:
         self.exact.setdefault(text, index)
-        if len(text) < SHORT_PARAGRAPH_CHARS:
+        if paragraph is None:
             return
-        words = _WORD.findall(text)
-        self.kept[index] = _Kept(text, words, tuple(_NUMBER.findall(text)))
-        for shingle in _shingles(words):
-            postings = self.shingles[shingle]
+        self.kept[index] = paragraph
+        for key in paragraph.sketch:
+            postings = self.postings[key]
             if len(postings) <= _MAX_SHINGLE_POSTINGS:
                 postings.append(index)
 
-    def find(self, text: str) -> int | None:
-        """The index of the kept paragraph `text` copies, or None."""
-        if text in self.exact:
-            return self.exact[text]
-        if len(text) < SHORT_PARAGRAPH_CHARS:
-            return None
-        new = _Kept(text, _WORD.findall(text), tuple(_NUMBER.findall(text)))
-        own = _shingles(new.words)
-        shared: Counter[int] = Counter()
-        for shingle in own:
-            postings = self.shingles.get(shingle)
+    def find(self, paragraph: _Paragraph) -> int | None:
+        """The index of the kept paragraph this one nearly copies, or None."""
+        shared: dict[int, int] = {}
+        for key in paragraph.sketch:
+            postings = self.postings.get(key)
             if postings and len(postings) <= _MAX_SHINGLE_POSTINGS:
-                shared.update(postings)
-        needed = max(1, len(own) // 4)
-        for index, count in shared.most_common(_MAX_CANDIDATES):
-            if count < needed:
-                break
-            if self._same(self.kept[index], new):
+                for index in postings:
+                    shared[index] = shared.get(index, 0) + 1
+        # One shared shingle is a common phrase; a near copy shares most.
+        needed = 2 if len(paragraph.sketch) >= 4 else 1
+        candidates = sorted(
+            (index for index, count in shared.items() if count >= needed),
+            key=shared.__getitem__,
+            reverse=True,
+        )
+        for index in candidates[:_MAX_CANDIDATES]:
+            if self._same(self.kept[index], paragraph):
                 return index
         return None
 
@@ -197,7 +214,7 @@ class _Matcher:
         allowed = _allowed_word_edits(min(len(a_words), len(b_words)))
         return Levenshtein.distance(a_words, b_words, score_cutoff=allowed) <= allowed
 
-    def _same(self, kept: _Kept, new: _Kept) -> bool:
+    def _same(self, kept: _Paragraph, new: _Paragraph) -> bool:
         if kept.numbers == new.numbers and self._close(
             kept.text, new.text, kept.words, new.words
         ):
@@ -216,11 +233,6 @@ class _Matcher:
         )
 
 
-def _shingles(words: list[str]) -> set[int]:
-    size = min(_SHINGLE_WORDS, len(words))
-    return {hash(tuple(words[i : i + size])) for i in range(len(words) - size + 1)}
-
-
 def collapse(
     paragraphs: Sequence[str],
     title: str | None = None,
@@ -229,7 +241,9 @@ def collapse(
     """Collapse copied paragraphs; a paragraph repeating `title` is a copy too."""
     matcher = _Matcher(threshold)
     if title:
-        matcher.add(TITLE, normalise(title))
+        text = normalise(title)
+        long_enough = len(text) >= SHORT_PARAGRAPH_CHARS
+        matcher.add(TITLE, text, _paragraph(text) if long_enough else None)
     view: list[str] = []
     runs: list[CollapsedRun] = []
     pending: list[str] = []
@@ -243,10 +257,14 @@ def collapse(
 
     for paragraph in paragraphs:
         text = normalise(paragraph)
-        original = matcher.find(text)
+        original = matcher.exact.get(text)
+        compared = None
+        if original is None and len(text) >= SHORT_PARAGRAPH_CHARS:
+            compared = _paragraph(text)
+            original = matcher.find(compared)
         if original is None:
             close_run()
-            matcher.add(len(view), text)
+            matcher.add(len(view), text, compared)
             view.append(paragraph)
         else:
             # Later exact copies of this near copy resolve by hash.
