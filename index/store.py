@@ -53,6 +53,7 @@ __all__ = [
     "UpdateSummary",
     "file_stamp",
     "make_schema",
+    "prepare_workers",
     "read_meta",
     "skipped_files",
     "update_index",
@@ -313,35 +314,48 @@ def _load_batch(batch: Sequence[tuple[FileEntry, str | None]]) -> list[_Loaded]:
     return [_load_for_index(entry, sha) for entry, sha in batch]
 
 
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # forkserver: forking a process that runs threads (the app) can deadlock.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
+
+
+def prepare_workers() -> None:
+    """Start the helper processes that parallel indexing needs, now.
+
+    Call it before a TUI takes over stderr: multiprocessing hands the
+    current stderr to its helper processes, and a captured stderr has no
+    usable file descriptor.
+    """
+    context = _pool_context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def _load_all(
     work: Sequence[tuple[FileEntry, str | None]],
 ) -> Iterator[_Loaded]:
     """Read and parse files, on every core when there are enough of them."""
-    if len(work) < _PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        for entry, sha in work:
-            yield _load_for_index(entry, sha)
-        return
-    batches = [work[i : i + _BATCH] for i in range(0, len(work), _BATCH)]
-    # forkserver: forking a process that runs threads (the app) can deadlock.
-    method = (
-        "forkserver"
-        if "forkserver" in multiprocessing.get_all_start_methods()
-        else "spawn"
-    )
-    context = multiprocessing.get_context(method)
     done = 0
-    try:
-        with ProcessPoolExecutor(
-            max_workers=os.cpu_count(), mp_context=context
-        ) as pool:
-            for loaded in pool.map(_load_batch, batches):
-                done += len(loaded)
-                yield from loaded
-    except BrokenProcessPool:
-        # Workers could not start (a script without a __main__ guard, say):
-        # read the rest here rather than fail the update.
-        for entry, sha in work[done:]:
-            yield _load_for_index(entry, sha)
+    if len(work) >= _PARALLEL_FROM and (os.cpu_count() or 1) >= 2:
+        batches = [work[i : i + _BATCH] for i in range(0, len(work), _BATCH)]
+        try:
+            with ProcessPoolExecutor(
+                max_workers=os.cpu_count(), mp_context=_pool_context()
+            ) as pool:
+                for loaded in pool.map(_load_batch, batches):
+                    done += len(loaded)
+                    yield from loaded
+            return
+        except (BrokenProcessPool, OSError, ValueError):
+            # Worker processes could not start (a script without a __main__
+            # guard, a captured stderr): read the rest in this process.
+            pass
+    for entry, sha in work[done:]:
+        yield _load_for_index(entry, sha)
 
 
 def _read_manifest(generation_dir: Path) -> tuple[dict[str, _FileRecord], int]:
@@ -443,10 +457,13 @@ def _index_files(
     started: float,
     done_before: int = 0,
     total: int | None = None,
-) -> None:
-    """Read `work`, add its documents and update `records` and `summary`."""
+    added_before: int = 0,
+) -> int:
+    """Read `work`, add its documents and update `records` and `summary`.
+
+    Returns how many documents were added, counting `added_before`."""
     total = len(work) if total is None else total
-    added = 0
+    added = added_before
     last_report = 0.0
     for done, loaded in enumerate(_load_all(work), start=done_before + 1):
         entry = loaded.entry
@@ -478,6 +495,7 @@ def _index_files(
         if progress is not None and (now - last_report > 0.1 or done == total):
             last_report = now
             progress(Progress("indexing", done, total, added, now - started))
+    return added
 
 
 def _build(
@@ -520,15 +538,23 @@ def _build(
             if early
             else [work]
         )
-        done = 0
+        done = added = 0
         for chunk in chunks:
             writer = whoosh_ix.writer(limitmb=256)
             try:
-                _index_files(
-                    writer, chunk, records, summary, progress, started, done, len(work)
+                added = _index_files(
+                    writer,
+                    chunk,
+                    records,
+                    summary,
+                    progress,
+                    started,
+                    done,
+                    len(work),
+                    added,
                 )
                 if progress is not None:
-                    progress(Progress("committing", done, len(work), 0, 0.0))
+                    progress(Progress("committing", done, len(work), added, 0.0))
                 writer.commit()
             except BaseException:
                 writer.cancel()

@@ -42,6 +42,8 @@ from index.store import (
     IndexUnusableError,
     Progress,
     file_stamp,
+    prepare_workers,
+    read_meta,
     update_index,
 )
 
@@ -100,6 +102,8 @@ class NewsdeskApp(App[None]):
 
     def __init__(self, locations: Locations) -> None:
         super().__init__()
+        # Before Textual captures stderr, which indexing processes inherit.
+        prepare_workers()
         self.locations = locations
         self.index: ArticleIndex | None = None
         self._search_serial = 0
@@ -126,19 +130,11 @@ class NewsdeskApp(App[None]):
             yield ArticleReader(id="reader")
         yield Footer()
 
-    @property
-    def search_input(self) -> Input:
-        return self.query_one("#search", Input)
-
-    @property
-    def results(self) -> ResultsList:
-        return self.query_one(ResultsList)
-
-    @property
-    def reader(self) -> ArticleReader:
-        return self.query_one(ArticleReader)
-
     def on_mount(self) -> None:
+        # Kept, not queried: timers may still fire while the screen closes.
+        self.search_input = self.query_one("#search", Input)
+        self.results = self.query_one(ResultsList)
+        self.reader = self.query_one(ArticleReader)
         self.query_one("#results").border_title = "Results"
         self.query_one("#reader").border_title = "Reader"
         self.search_input.focus()
@@ -209,13 +205,11 @@ class NewsdeskApp(App[None]):
             note = f"{progress.phase}…"
         self._status_progress = Text(note, style="italic")
         self._show_status()
-        if self.index is None and progress.phase == "committing":
+        if self.index is None and read_meta(self.locations.index_dir) is not None:
             # A first build publishes its first files early: start searching.
-            self.call_after_refresh(self._try_early_open)
+            self._try_early_open()
 
     def _try_early_open(self) -> None:
-        if self.index is not None:
-            return
         try:
             self.index = ArticleIndex(self.locations.index_dir)
         except IndexUnusableError:
