@@ -7,6 +7,7 @@ from pathlib import Path
 
 from index.locations import Locations
 from index.store import update_index
+from tests.app.conftest import write_articles
 from tests.app.pilot_helpers import (
     reader_text,
     results_text,
@@ -324,3 +325,32 @@ async def test_many_hits_load_as_the_list_scrolls(tmp_path: Path) -> None:
         last = app.results.current
         assert last is not None and last.title.startswith("Harbour report")
         assert "loading" not in results_text(app)
+
+
+async def test_first_launch_builds_the_index_then_searches(tmp_path: Path) -> None:
+    locations = Locations((write_articles(tmp_path / "articles"),), tmp_path / "ix")
+    app = make_app(locations)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.index is not None
+        assert "5 articles · newest first" in status_text(app)
+        await type_query(pilot, "tugboat")
+        assert "Saltmere Sells Its Last Tugboat" in results_text(app)
+
+
+async def test_shift_r_asks_then_rebuilds(
+    app: NewsdeskApp, locations: Locations
+) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        (locations.folders[0] / "ferry.txt").write_text(
+            "Ferry returns\n\nThe ferry returned to Saltmere.\n"
+        )
+        await pilot.press("escape", "R")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmRebuild"
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ != "ConfirmRebuild"
+        await type_query(pilot, "ferry")
+        assert "Ferry returns" in results_text(app)
