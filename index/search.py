@@ -534,8 +534,9 @@ class ArticleIndex:
         sort: str = "relevance",
         complete_last_word: bool = False,
     ) -> SearchResult:
-        """Run a query typed by a person. Never raises for a bad query:
-        the result's `error` says what is wrong with it."""
+        """Run a query typed by a person. Never raises for a bad query: the
+        result's `error` says what is wrong with it. A damaged index raises
+        `IndexUnusableError`."""
         if sort not in SORTS:
             return SearchResult(text, sort, 0, error=f"unknown sort {sort!r}")
         limit, offset = max(0, limit), max(0, offset)
@@ -543,22 +544,35 @@ class ArticleIndex:
             if not text.strip():
                 # Nothing typed: the newest articles (or oldest, if asked).
                 sort = sort if sort != "relevance" else "newest"
-                total, hits = self._run(wq.Every(), limit, offset, sort)
+                total, hits = self._checked_run(wq.Every(), limit, offset, sort)
                 return SearchResult(text, sort, total, hits, offset)
             try:
                 if complete_last_word:
                     query, completed = self._completed_query(text)
                 else:
                     query, completed = self._parse(text), ()
-                total, hits = self._run(query, limit, offset, sort)
+            # Whoosh raises many types for what it cannot parse.
             except Exception as error:
                 return SearchResult(text, sort, 0, offset=offset, error=_plain(error))
+            total, hits = self._checked_run(query, limit, offset, sort)
             correction = None
             if total < _CORRECT_BELOW:
                 correction = self._correction(text, query, limit, sort, total)
             return SearchResult(
                 text, sort, total, hits, offset, correction, completed=completed
             )
+
+    def _checked_run(
+        self, query: Any, limit: int, offset: int, sort: str
+    ) -> tuple[int, tuple[Hit, ...]]:
+        """Run a parsed query; a failure here is the index's, not the query's."""
+        try:
+            return self._run(query, limit, offset, sort)
+        # Damaged files fail in many ways.
+        except Exception as error:
+            raise IndexUnusableError(
+                f"the index cannot be read ({type(error).__name__}): rebuild it"
+            ) from error
 
     def _correction(
         self, text: str, query: Any, limit: int, sort: str, total: int

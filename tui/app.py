@@ -50,6 +50,7 @@ from index.store import (
 from .messages import (
     ArticleFailed,
     ArticleLoaded,
+    IndexDamaged,
     IndexDone,
     IndexFailed,
     IndexProgress,
@@ -284,10 +285,24 @@ class NewsdeskApp(App[None]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, serial: int, text: str, sort: str) -> None:
         assert self.index is not None
-        result = self.index.search(
-            text, limit=PAGE_SIZE, sort=sort, complete_last_word=True
-        )
+        try:
+            result = self.index.search(
+                text, limit=PAGE_SIZE, sort=sort, complete_last_word=True
+            )
+        except IndexUnusableError as error:
+            self.post_message(IndexDamaged(str(error)))
+            return
         self.post_message(SearchDone(serial, result))
+
+    def on_index_damaged(self, message: IndexDamaged) -> None:
+        """Rebuild a damaged index once; the old files are left to the rebuild."""
+        if self.indexing:
+            return
+        self.notify(
+            f"{message.reason}: rebuilding it now.", severity="error", markup=False
+        )
+        self.indexing = True
+        self.run_index_update(rebuild=True)
 
     def on_search_done(self, message: SearchDone) -> None:
         if message.serial != self._search_serial:
@@ -338,9 +353,13 @@ class NewsdeskApp(App[None]):
     @work(thread=True, group="pages", exit_on_error=False)
     def load_page(self, serial: int, text: str, sort: str, offset: int) -> None:
         assert self.index is not None
-        result = self.index.search(
-            text, limit=PAGE_SIZE, offset=offset, sort=sort, complete_last_word=True
-        )
+        try:
+            result = self.index.search(
+                text, limit=PAGE_SIZE, offset=offset, sort=sort, complete_last_word=True
+            )
+        except IndexUnusableError as error:
+            self.post_message(IndexDamaged(str(error)))
+            return
         self.post_message(PageLoaded(serial, offset, result.hits))
 
     def on_page_loaded(self, message: PageLoaded) -> None:

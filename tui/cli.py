@@ -346,7 +346,14 @@ def _search(args: argparse.Namespace) -> int:
         return _fail("--limit must be 0 or more")
     locations = _locations(args)
     ix = open_index(locations, quiet=args.json)
-    result = ix.search(args.query, limit=args.limit, sort=args.sort)
+    try:
+        result = ix.search(args.query, limit=args.limit, sort=args.sort)
+    except IndexUnusableError as error:
+        print(f"newsdesk: {error}; rebuilding", file=sys.stderr)
+        ix.close()
+        run_update(locations, rebuild=True, quiet=args.json)
+        ix = open_index(locations, quiet=args.json)
+        result = ix.search(args.query, limit=args.limit, sort=args.sort)
     if result.error:
         return _fail(result.error)
     if args.json:

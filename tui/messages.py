@@ -78,3 +78,10 @@ class IndexFailed(Message):
     """An index update or rebuild failed; the old index is still there."""
 
     reason: str
+
+
+@dataclass
+class IndexDamaged(Message):
+    """Searching found the index's files damaged; it needs a rebuild."""
+
+    reason: str
