@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .article import Problem
 from .loaders import article_format
+from .text import safe_name
 
 __all__ = ["FileEntry", "Scan", "folder_prefixes", "scan_folders"]
 
@@ -74,7 +75,8 @@ def _scan_one(folder: Path, prefix: str, scan: Scan) -> None:
             if name.startswith("."):
                 continue
             path = base / name
-            file_id = prefix + path.relative_to(folder).as_posix()
+            # Ids are shown and stored: no escape sequences, no stray bytes.
+            file_id = prefix + safe_name(path.relative_to(folder).as_posix())
             if article_format(path) is None:
                 scan.skipped.append(Problem(file_id, "not an article format"))
                 continue

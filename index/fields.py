@@ -137,7 +137,10 @@ def text_value(value: Any) -> str | None:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    # Raises OverflowError for years 1 and 9999 with a zone: not a real date.
+    moment.astimezone(timezone.utc)
+    return moment
 
 
 def parse_date(value: Any) -> datetime | None:
@@ -149,6 +152,13 @@ def parse_date(value: Any) -> datetime | None:
     """
     if isinstance(value, bool) or value is None:
         return None
+    try:
+        return _parse_date(value)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _parse_date(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return _aware(value)
     if isinstance(value, date):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,8 +54,21 @@ SUFFIX_FORMATS: dict[str, str] = {
 }
 
 MAX_FILE_BYTES = 128 * 1024 * 1024
-"""Larger files are skipped: no article is that long, and reading one would
-hold the whole file in memory several times over."""
+"""Larger files are skipped: no article file is that long."""
+
+MAX_ARTICLE_BYTES = 8 * 1024 * 1024
+"""Of a one-article file, only this much is read."""
+
+MAX_ARTICLE_CHARS = 2_000_000
+"""One article's text is cut here (a long book is about this size): beyond
+it, collapsing and indexing would hold many times the file in memory."""
+
+_CUT_NOTE = "… (newsdesk shows the first {} characters of this article)"
+_CONTROL_REFERENCE = re.compile(
+    r"&#(?:[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]|127));"
+)
+"""HTML character references to control characters: lxml rejects them and
+trafilatura then drops the whole page."""
 
 _MAX_FRONT_MATTER_CHARS = 64 * 1024
 
@@ -84,15 +99,28 @@ def split_record_id(target: str) -> tuple[str, int | None]:
     return target, None
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, at most `limit` of them (cut after a line end)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ArticleError("is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO would block forever, /dev/zero never end.
+            raise ArticleError("not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
             raise ArticleError(
-                f"too large ({size // (1024 * 1024)} MB, limit "
+                f"too large ({info.st_size // (1024 * 1024)} MB, limit "
                 f"{MAX_FILE_BYTES // (1024 * 1024)} MB)"
             )
-        return path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
+        if len(data) > limit:
+            # Cut at a line end so no character is split: LF is one byte in
+            # UTF-8 and the legacy encodings, and UTF-16 keeps even lengths.
+            end = data.rfind(b"\n", 0, limit) + 1 or limit
+            data = data[: end + (end % 2)]
+        return data
     except FileNotFoundError as error:
         raise ArticleError("no such file") from error
     except IsADirectoryError as error:
@@ -103,11 +131,25 @@ def _read(path: Path) -> bytes:
         raise ArticleError(f"cannot read: {error.strerror or error}") from error
 
 
-def _text(path: Path) -> str:
+def _text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     try:
-        return clean_text(decode_bytes(_read(path)))
+        return clean_text(decode_bytes(_read(path, limit)))
     except UndecodableError as error:
         raise ArticleError(str(error)) from error
+
+
+def _referenced_character(match: re.Match[str]) -> str:
+    number = match.group()[2:-1]
+    return chr(int(number[1:], 16) if number[:1] in "xX" else int(number))
+
+
+def _capped(text: str) -> str:
+    """One article's text, cut at a paragraph break near `MAX_ARTICLE_CHARS`."""
+    if len(text) <= MAX_ARTICLE_CHARS:
+        return text
+    end = text.rfind("\n", MAX_ARTICLE_CHARS // 2, MAX_ARTICLE_CHARS)
+    end = end if end > 0 else MAX_ARTICLE_CHARS
+    return text[:end] + "\n\n" + _CUT_NOTE.format(f"{end:,}")
 
 
 def _titled_article(
@@ -136,7 +178,7 @@ def _titled_article(
 
 
 def _load_txt(path: Path, article_id: str) -> LoadedFile:
-    paragraphs = split_paragraphs(_text(path))
+    paragraphs = split_paragraphs(_capped(_text(path, MAX_ARTICLE_BYTES)))
     return LoadedFile((_titled_article(path, article_id, "txt", paragraphs),))
 
 
@@ -199,7 +241,7 @@ def _markdown_blocks(body: str) -> tuple[str | None, list[str]]:
 
 
 def _load_md(path: Path, article_id: str) -> LoadedFile:
-    meta, body = _front_matter(_text(path))
+    meta, body = _front_matter(_capped(_text(path, MAX_ARTICLE_BYTES)))
     heading, paragraphs = _markdown_blocks(body)
     title = text_value(first_field(meta, TITLE_FIELDS)) or heading
     return LoadedFile(
@@ -226,7 +268,11 @@ def _metadata(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _load_html(path: Path, article_id: str) -> LoadedFile:
-    html = _text(path)
+    # Control characters written as references become characters, so that
+    # clean_text removes them with any escape sequence they start.
+    html = clean_text(
+        _CONTROL_REFERENCE.sub(_referenced_character, _text(path, MAX_ARTICLE_BYTES))
+    )
     if not html.strip():
         raise ArticleError("empty: no text")
     # Imported here: trafilatura takes about 0.3 s to import.
@@ -251,7 +297,7 @@ def _load_html(path: Path, article_id: str) -> LoadedFile:
     document: dict[str, Any] = (
         extracted if isinstance(extracted, dict) else extracted.as_dict()
     )
-    paragraphs = split_paragraphs(clean_text(document.get("text") or ""))
+    paragraphs = split_paragraphs(_capped(clean_text(document.get("text") or "")))
     metadata = {
         "date": parse_date(document.get("date")),
         "source": text_value(document.get("sitename") or document.get("hostname")),
@@ -273,7 +319,7 @@ def _record_article(
         return Problem(article_id, f"not an article: a JSON {type(record).__name__}")
     body = first_field(record, BODY_FIELDS)
     if isinstance(body, str):
-        paragraphs = split_paragraphs(clean_text(body))
+        paragraphs = split_paragraphs(_capped(clean_text(body)))
     elif isinstance(body, list):
         paragraphs = [
             paragraph

@@ -15,6 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .text import safe_name
+
 __all__ = ["TitledText", "pick_title", "readable_file_name", "split_paragraphs"]
 
 # Lines are hard-wrapped when most lines are at most this wide and many of them
@@ -142,5 +144,5 @@ def pick_title(paragraphs: list[str]) -> TitledText:
 
 def readable_file_name(path: Path) -> str:
     """A title made from a file name: `city_council-vote.txt` → `City council vote`."""
-    name = _squash(re.sub(r"[_\-.]+", " ", path.stem))
+    name = _squash(re.sub(r"[_\-.?]+", " ", safe_name(path.stem)))
     return name[:1].upper() + name[1:] if name else path.name

@@ -32,6 +32,7 @@ from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from .store import SCHEMA_VERSION, IndexUnusableError, read_meta
+from .text import safe_name
 
 __all__ = [
     "MAX_EXPANSIONS",
@@ -212,7 +213,8 @@ class Hit:
             "snippet": self.snippet.text,
             "spans": [list(span) for span in self.snippet.spans],
             "url": self.url or None,
-            "path": self.path,
+            # Bytes of a path that are not UTF-8 cannot go into JSON as they are.
+            "path": safe_name(self.path),
             "format": self.format,
         }
 

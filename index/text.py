@@ -10,7 +10,13 @@ from __future__ import annotations
 import codecs
 import re
 
-__all__ = ["UndecodableError", "clean_text", "decode_bytes", "normalise_newlines"]
+__all__ = [
+    "UndecodableError",
+    "clean_text",
+    "decode_bytes",
+    "normalise_newlines",
+    "safe_name",
+]
 
 
 class UndecodableError(ValueError):
@@ -68,6 +74,14 @@ def clean_text(text: str) -> str:
     text = text.replace("\t", " ").replace("\f", "\n").replace("\v", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     return _UNSAFE_CHARACTERS.sub("", text)
+
+
+def safe_name(name: str) -> str:
+    """A file name as one line of plain text: controls and escape sequences
+    become `?`, and bytes that were not UTF-8 (surrogates) too."""
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    name = _ESCAPE_SEQUENCE.sub("?", name)
+    return _UNSAFE_CHARACTERS.sub("?", name).replace("\n", "?").replace("\t", "?")
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:

@@ -46,6 +46,7 @@ from index.store import (
     read_meta,
     update_index,
 )
+from index.text import safe_name
 
 from .messages import (
     ArticleFailed,
@@ -447,7 +448,8 @@ class NewsdeskApp(App[None]):
             return
         self.reader.show_message(
             message.hit.title,
-            f"{message.reason} ({message.hit.path}) Press r to update the index.",
+            f"{message.reason} ({safe_name(message.hit.path)}) "
+            "Press r to update the index.",
         )
 
     @on(ArticleReader.MatchMoved)
@@ -477,7 +479,7 @@ class NewsdeskApp(App[None]):
         hit = self._reading or self.results.current
         if hit is None:
             return
-        link = hit.url or hit.path
+        link = hit.url or safe_name(hit.path)
         self.copy_to_clipboard(link)
         self.notify(f"Copied {link}", markup=False)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import sys
 import textwrap
@@ -30,6 +29,7 @@ from index.store import (
     UpdateSummary,
     update_index,
 )
+from index.text import safe_name
 
 if TYPE_CHECKING:
     from index.search import ArticleIndex, Hit
@@ -42,13 +42,12 @@ EXIT_NO_MATCH = 1
 EXIT_USAGE = 2
 EXIT_BUSY = 3
 
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SHOWN_SKIPPED = 5
 
 
 def printable(text: str) -> str:
     """A file name or message made safe for one terminal line."""
-    return _UNPRINTABLE.sub("?", text)
+    return safe_name(text)
 
 
 def default_articles_folder() -> Path:
@@ -186,7 +185,9 @@ def _print_article(article: Article, view: ReaderView, show_all: bool) -> None:
         article.author,
         article.url,
     ]
-    print(style(" · ".join(fact for fact in facts if fact) or article.id, "2"))
+    print(
+        style(" · ".join(fact for fact in facts if fact) or printable(article.id), "2")
+    )
     for index in range(len(view.paragraphs) + 1):
         for run in view.runs_at(index):
             print()
@@ -206,7 +207,7 @@ def _show(args: argparse.Namespace) -> int:
     if not path.exists() and Path(args.file).exists():
         path, record = Path(args.file), None
     try:
-        loaded = load_file(path, path.name, record)
+        loaded = load_file(path, safe_name(path.name), record)
     except ArticleError as error:
         return _fail(f"{args.file}: {error}")
     articles = loaded.articles
@@ -332,7 +333,7 @@ def open_index(locations: Locations, quiet: bool = False) -> ArticleIndex:
 
 def _print_hit(hit: Hit, style: _Style) -> None:
     date = hit.date.strftime("%Y-%m-%d") if hit.date else ""
-    facts = " · ".join(fact for fact in (date, hit.source, hit.id) if fact)
+    facts = " · ".join(fact for fact in (date, hit.source, printable(hit.id)) if fact)
     print(
         style.spans(hit.title, hit.title_spans, "1;33") if style.enabled else hit.title
     )

@@ -104,6 +104,7 @@ class ArticleReader(ScrollView, can_focus=True):
         self._matches: list[tuple[int, int]] = []
         self._changed = False
         self._message: tuple[str, str] | None = None
+        self._painted_with: tuple[Style, ...] = ()
 
     # --- content ----------------------------------------------------------------
 
@@ -295,10 +296,25 @@ class ArticleReader(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._layout()
 
+    def _style_signature(self) -> tuple[Style, ...]:
+        components = sorted(self.COMPONENT_CLASSES)
+        try:
+            return (
+                self.rich_style,
+                *(self.get_component_rich_style(name) for name in components),
+            )
+        except KeyError:  # Before the stylesheet reached the widget.
+            return ()
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._strips = [None] * len(self._blocks)
-        self._layout()
+        # Focus changes restyle the border only: re-wrapping a long article
+        # for that would freeze the app.
+        signature = self._style_signature()
+        if signature != self._painted_with:
+            self._painted_with = signature
+            self._strips = [None] * len(self._blocks)
+            self._layout()
 
     def _block_at_line(self, line: int) -> int | None:
         # Binary search: articles can have thousands of blocks.
