@@ -48,7 +48,7 @@ __all__ = [
 SORTS = ("relevance", "newest", "oldest")
 MAX_EXPANSIONS = 24
 """A prefix, wildcard or fuzzy term matches at most this many index terms."""
-_EXPANSION_SCAN = 4000
+_EXPANSION_SCAN = 1000
 """How many candidate terms are looked at to pick the most frequent ones."""
 SNIPPET_CHARS = 220
 MAX_FUZZY_DISTANCE = 2
@@ -558,7 +558,10 @@ class ArticleIndex:
                 return SearchResult(text, sort, 0, offset=offset, error=_plain(error))
             total, hits = self._checked_run(query, limit, offset, sort)
             correction = None
-            if total < _CORRECT_BELOW:
+            last = _LAST_WORD.search(text)
+            # One or two letters being typed are not a misspelling yet.
+            typing = complete_last_word and last is not None and len(last.group(1)) < 3
+            if total < _CORRECT_BELOW and not typing:
                 correction = self._correction(text, query, limit, sort, total)
             return SearchResult(
                 text, sort, total, hits, offset, correction, completed=completed
