@@ -342,18 +342,20 @@ class ArticleIndex:
     def _open(self) -> None:
         meta = read_meta(self.index_dir)
         if meta is None:
+            if (self.index_dir / "current.json").exists():
+                raise IndexUnusableError("the index is damaged (current.json)")
             raise IndexMissingError(f"no index in {self.index_dir}")
         if meta.schema != SCHEMA_VERSION:
             raise IndexOutdatedError(
                 f"the index has format {meta.schema}, this newsdesk needs "
-                f"{SCHEMA_VERSION}: rebuild it"
+                f"{SCHEMA_VERSION}"
             )
         try:
             ix = whoosh_index.open_dir(str(self.index_dir / meta.generation))
             searcher = ix.searcher()
         except Exception as error:
             raise IndexUnusableError(
-                f"the index is damaged ({error}): rebuild it"
+                f"the index is damaged ({type(error).__name__})"
             ) from error
         self.close()
         self._ix, self._searcher, self._generation = ix, searcher, meta.generation
@@ -576,7 +578,7 @@ class ArticleIndex:
         # Damaged files fail in many ways.
         except Exception as error:
             raise IndexUnusableError(
-                f"the index cannot be read ({type(error).__name__}): rebuild it"
+                f"the index cannot be read ({type(error).__name__})"
             ) from error
 
     def _correction(

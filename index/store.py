@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -557,7 +557,7 @@ def _build(
                     progress(Progress("committing", done, len(work), added, 0.0))
                 writer.commit()
             except BaseException:
-                writer.cancel()
+                _cancel(writer)
                 raise
             done += len(chunk)
             if early and not published:
@@ -617,7 +617,7 @@ def _update(
                 progress(Progress("committing", len(work), len(work), 0, 0.0))
             writer.commit()
         except BaseException:
-            writer.cancel()
+            _cancel(writer)
             raise
         whoosh_ix = whoosh_index.open_dir(str(generation_dir))
     if work or removed or scan.skipped != _scan_skipped(generation_dir):
@@ -629,6 +629,15 @@ def _update(
     summary.skipped = _skipped(scan.skipped, records)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _cancel(writer: Any) -> None:
+    """Cancel a writer after a failure, keeping the failure the one reported.
+
+    A failed commit has already closed the writer; cancelling it again would
+    raise "This writer is closed" and hide why the commit failed."""
+    with suppress(Exception):
+        writer.cancel()
 
 
 def _records_from_index(whoosh_ix: Any) -> dict[str, _FileRecord]:
@@ -661,8 +670,12 @@ def update_index(
     """
     with writer_lock(locations.index_dir, wait=wait):
         meta = read_meta(locations.index_dir)
-        if rebuild or meta is None:
+        if rebuild:
             return _build(locations, progress, None)
+        if meta is None:
+            unreadable = (locations.index_dir / _CURRENT).exists()
+            notice = f"the index was unreadable ({_CURRENT}): rebuilding"
+            return _build(locations, progress, notice if unreadable else None)
         if meta.schema != SCHEMA_VERSION:
             notice = (
                 f"index format {meta.schema} is outdated (now {SCHEMA_VERSION}): "
@@ -671,6 +684,12 @@ def update_index(
             return _build(locations, progress, notice)
         try:
             return _update(locations, meta, progress)
-        except (OSError, EOFError, ValueError, whoosh_index.IndexError) as error:
-            notice = f"the index was unreadable ({error}): rebuilding"
+        except OSError as error:
+            if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+                raise  # Rebuilding would fail the same way.
+            notice = f"the index was unreadable ({error.strerror}): rebuilding"
+            return _build(locations, progress, notice)
+        # Damaged index files fail in many ways (struct, pickle, zlib, …).
+        except Exception as error:
+            notice = f"the index was unreadable ({type(error).__name__}): rebuilding"
             return _build(locations, progress, notice)

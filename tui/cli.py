@@ -284,7 +284,7 @@ def run_update(
         if report is not None:
             report.finish()
     if summary.notice and not quiet:
-        print(f"newsdesk: {summary.notice}", file=sys.stderr)
+        print(f"newsdesk: {printable(summary.notice)}", file=sys.stderr)
     return summary
 
 
@@ -326,7 +326,7 @@ def open_index(locations: Locations, quiet: bool = False) -> ArticleIndex:
         return ArticleIndex(locations.index_dir)
     except IndexUnusableError as error:
         if not quiet:
-            print(f"newsdesk: {error}", file=sys.stderr)
+            print(f"newsdesk: {printable(str(error))}; rebuilding", file=sys.stderr)
         run_update(locations, rebuild=True, quiet=quiet)
         return ArticleIndex(locations.index_dir)
 
@@ -350,7 +350,7 @@ def _search(args: argparse.Namespace) -> int:
     try:
         result = ix.search(args.query, limit=args.limit, sort=args.sort)
     except IndexUnusableError as error:
-        print(f"newsdesk: {error}; rebuilding", file=sys.stderr)
+        print(f"newsdesk: {printable(str(error))}; rebuilding", file=sys.stderr)
         ix.close()
         run_update(locations, rebuild=True, quiet=args.json)
         ix = open_index(locations, quiet=args.json)
@@ -462,6 +462,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"{error}; try again when it is done, or use --wait", EXIT_BUSY)
     except IndexUnusableError as error:
         return _fail(str(error))
+    except OSError as error:
+        # A full disk or a read-only index folder: the old index is untouched.
+        reason = error.strerror or str(error)
+        return _fail(
+            f"cannot write the index: {reason}; the previous index is unchanged"
+        )
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
