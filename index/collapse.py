@@ -158,10 +158,14 @@ def _paragraph(text: str) -> _Paragraph:
     words = text.split(" ")
     size = min(_SHINGLE_WORDS, len(words))
     # Shifted copies of the word list, zipped to the shortest: the shingles.
+    # Built and hashed by C loops (set, map, sorted): this is the hot path.
     shifted = (words[i:] for i in range(size))
-    shingles = {hash(shingle) for shingle in zip(*shifted, strict=False)}
+    shingles = set(zip(*shifted, strict=False))
     return _Paragraph(
-        text, words, tuple(_NUMBER.findall(text)), sorted(shingles)[:_SKETCH_SIZE]
+        text,
+        words,
+        tuple(_NUMBER.findall(text)),
+        sorted(map(hash, shingles))[:_SKETCH_SIZE],
     )
 
 
