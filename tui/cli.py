@@ -178,6 +178,11 @@ def marker_text(count: int) -> str:
 def _print_article(article: Article, view: ReaderView, show_all: bool) -> None:
     style = _Style(sys.stdout)
     width = min(shutil.get_terminal_size((88, 24)).columns, 100)
+
+    def fill(text: str) -> str:
+        # Wrapped for a person at a terminal; whole lines for other programs.
+        return textwrap.fill(text, width) if sys.stdout.isatty() else text
+
     print(style(article.title, "1"))
     facts = [
         article.date.strftime("%Y-%m-%d %H:%M %Z").strip() if article.date else None,
@@ -193,12 +198,12 @@ def _print_article(article: Article, view: ReaderView, show_all: bool) -> None:
             print()
             if show_all:
                 for copy in run.paragraphs:
-                    print(style(textwrap.fill(f"(copy) {copy}", width), "2"))
+                    print(style(fill(f"(copy) {copy}"), "2"))
             else:
                 print(style(marker_text(run.count), "2"))
         if index < len(view.paragraphs):
             print()
-            print(textwrap.fill(view.paragraphs[index], width))
+            print(fill(view.paragraphs[index]))
 
 
 def _show(args: argparse.Namespace) -> int:
