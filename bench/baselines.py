@@ -31,7 +31,7 @@ from typing import Any
 try:
     import tantivy
 except ImportError:  # the `bench` extra is not installed: rg only
-    tantivy = None  # type: ignore[assignment]
+    tantivy = None  # type: ignore[assignment, unused-ignore]
 from queries import BenchQuery
 
 from index.article import ArticleError
