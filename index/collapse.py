@@ -39,6 +39,7 @@ __all__ = [
     "CollapsedRun",
     "ReaderView",
     "collapse",
+    "marker_text",
     "normalise",
 ]
 
@@ -97,6 +98,12 @@ _PUNCTUATION_MAP = str.maketrans(
     }
 )
 _NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
+
+
+def marker_text(count: int) -> str:
+    """The line the CLI and the reader show where `count` copies were collapsed."""
+    noun = "paragraph" if count == 1 else "paragraphs"
+    return f"··· {count} repeated {noun} collapsed"
 
 
 def normalise(paragraph: str) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -608,8 +608,3 @@ def _plain(error: Exception) -> str:
         return "cannot understand the query"
     message = " ".join(str(error).split())
     return f"cannot understand the query: {message}"[:200]
-
-
-def stems_of(words: Sequence[str]) -> frozenset[str]:
-    """The index's stems for words, to highlight a query in any text."""
-    return frozenset(_stem(word.lower()) for word in words)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from index.article import Article, ArticleError
-from index.collapse import ReaderView, collapse
+from index.collapse import ReaderView, collapse, marker_text
 from index.loaders import article_format, load_file, split_record_id
 from index.locations import ConfigError, Locations, resolve_locations
 from index.store import (
@@ -167,12 +167,6 @@ def _show_json(article: Article, view: ReaderView) -> dict[str, Any]:
             for run in view.runs
         ],
     }
-
-
-def marker_text(count: int) -> str:
-    """The line that stands for collapsed copies."""
-    noun = "paragraph" if count == 1 else "paragraphs"
-    return f"··· {count} repeated {noun} collapsed"
 
 
 def _print_article(article: Article, view: ReaderView, show_all: bool) -> None:

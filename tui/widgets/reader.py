@@ -22,18 +22,17 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from index.article import Article
-from index.collapse import TITLE, ReaderView
+from index.collapse import TITLE, ReaderView, marker_text
 from index.search import highlight_spans
 
 BlockKind = Literal["title", "facts", "notice", "paragraph", "marker", "copy"]
 
 
-def marker_text(count: int, expanded: bool = False) -> str:
-    """The line that stands for collapsed copies."""
+def _marker_line(count: int, expanded: bool) -> str:
+    if not expanded:
+        return marker_text(count)
     noun = "paragraph" if count == 1 else "paragraphs"
-    if expanded:
-        return f"▾ {count} repeated {noun} shown as copies (Enter or d to collapse)"
-    return f"··· {count} repeated {noun} collapsed"
+    return f"▾ {count} repeated {noun} shown as copies (Enter or d to collapse)"
 
 
 @dataclass
@@ -142,9 +141,6 @@ class ArticleReader(ScrollView, can_focus=True):
         self.post_message(self.MatchMoved(0, 0))
         self._scroll_after_layout(0)
 
-    def clear(self) -> None:
-        self.show_message("", "")
-
     @property
     def collapsed_count(self) -> int:
         return self.view.collapsed_count if self.view else 0
@@ -194,7 +190,7 @@ class ArticleReader(ScrollView, can_focus=True):
                         continue
                     expanded = run_number in self.expanded
                     blocks.append(
-                        _Block("marker", marker_text(run.count, expanded), run_number)
+                        _Block("marker", _marker_line(run.count, expanded), run_number)
                     )
                     if expanded:
                         for copy, original in zip(
