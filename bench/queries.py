@@ -1,8 +1,8 @@
 """The fixed query set, drawn from the corpus's own vocabulary.
 
-Words and their document frequencies come from the index's unstemmed
-spelling field (`spell_body`, what completion and correction use), so a rare
-term really is rare in this corpus. Multi-word queries and phrases are cut
+Words come from the index's word list (`words.txt`, what completion and
+correction use) with the document frequency of their stem in the body, so a
+rare term really is rare in this corpus. Multi-word queries and phrases are cut
 from the stored text of sampled articles, so they find something, as a
 person's queries mostly do. Everything is chosen by a seeded generator from
 sorted lists: the same index gives the same queries.
@@ -21,7 +21,8 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.analysis import STOP_WORDS
 
-from index.store import read_meta
+from index.analysis import FusedStemmingAnalyzer
+from index.store import read_meta, read_words
 
 __all__ = ["KINDS", "BenchQuery", "QuerySet", "make_queries"]
 
@@ -135,15 +136,15 @@ def make_queries(index_dir: Path, seed: int, per_kind: int = PER_KIND) -> QueryS
     with ix.searcher() as searcher:
         reader = searcher.reader()
         articles = reader.doc_count()
+        analyzer = FusedStemmingAnalyzer()
         frequency: dict[str, int] = {}
-        for term, info in reader.iter_field("spell_body"):
-            word = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-            if _ok(word):
-                frequency[word] = info.doc_frequency()
-        title_words = {
-            (term.decode("utf-8") if isinstance(term, bytes) else str(term))
-            for term, _ in reader.iter_field("spell_title")
-        }
+        title_words: set[str] = set()
+        for word in read_words(index_dir / meta.generation):
+            stems = [token.text for token in analyzer(word)] if _ok(word) else []
+            if stems:
+                frequency[word] = reader.doc_frequency("body", stems[0])
+                if reader.doc_frequency("title", stems[0]):
+                    title_words.add(word)
         documents = list(_documents(searcher, rng, 4000))
     ix.close()
 

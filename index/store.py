@@ -14,6 +14,14 @@ contents is renamed into place), and the manifest that remembers each file's
 size, mtime and hash is rewritten after it. Every update first deletes a
 file's documents before adding them, so a manifest that lags behind a commit
 only costs a re-read, never a duplicate.
+
+Many files are indexed on every core: each worker process reads and parses
+its share of the files and writes its own Whoosh segment, and the parent
+commits those segments in one table of contents (what Whoosh's own
+`procs=N, multisegment=True` writer does, without sending every document
+through the parent). Beside each generation, `words.txt` lists the words the
+articles contain and in how many articles each occurs, for completing and
+correcting what a person types.
 """
 
 from __future__ import annotations
@@ -23,21 +31,25 @@ import hashlib
 import json
 import multiprocessing
 import os
+import queue
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.writing import MERGE_SMALL
 
+from .analysis import stemmed_text, words_of
 from .article import Article, ArticleError, Problem
 from .collapse import collapse
 from .discover import FileEntry, scan_folders
@@ -55,21 +67,28 @@ __all__ = [
     "make_schema",
     "prepare_workers",
     "read_meta",
+    "read_words",
     "skipped_files",
     "update_index",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when the schema or what goes into a document changes: older indexes
 are then rebuilt instead of being misread."""
 
 _CURRENT = "current.json"
 _LOCK = "writer.lock"
 _MANIFEST = "manifest.json"
+_WORDS = "words.txt"
 _GENERATION_PREFIX = "gen-"
-# Below this many files to read, a process pool costs more than it saves.
+# Below this many files to read, worker processes cost more than they save.
 _PARALLEL_FROM = 64
-_BATCH = 32
+# How often a worker reports progress, in files.
+_REPORT_EVERY = 16
+# Each worker's in-memory posting pool; beyond it Whoosh spills runs to disk.
+_WORKER_POOL_MB = 128
+_MAX_WORD_CHARS = 40
+_DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 _UNDATED_LAST = 2**62
 _EARLY_PUBLISH_FILES = 300
 
@@ -88,15 +107,17 @@ class IndexBusyError(IndexUnusableError):
 
 
 def make_schema() -> Schema:
-    """One document per article. Bodies are stored for snippets."""
+    """One document per article. Bodies are stored for snippets.
+
+    No `spelling=True`: it indexes every word a second time (a third more
+    build time and index size, measured); `words.txt` serves completion and
+    correction instead."""
     return Schema(
         id=ID(stored=True, unique=True),
         file=ID(stored=True),
         path=STORED(),
-        title=TEXT(
-            analyzer=StemmingAnalyzer(), stored=True, field_boost=2.0, spelling=True
-        ),
-        body=TEXT(analyzer=StemmingAnalyzer(), stored=True, spelling=True),
+        title=stemmed_text(stored=True, field_boost=2.0),
+        body=stemmed_text(stored=True),
         source=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
         author=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
         date=DATETIME(),
@@ -248,12 +269,14 @@ class _FileRecord:
 
 @dataclass(frozen=True)
 class _Loaded:
-    """A file read for indexing, in a worker process."""
+    """A file read for indexing."""
 
     entry: FileEntry
     sha: str
     documents: tuple[dict[str, Any], ...]
     problems: tuple[Problem, ...]
+    ids: tuple[str, ...] = ()
+    """The articles' ids (kept when the documents go into a segment)."""
     unchanged: bool = False
 
 
@@ -307,11 +330,8 @@ def _load_for_index(entry: FileEntry, known_sha: str | None) -> _Loaded:
     documents = tuple(
         article_document(article, entry.file_id, stamp) for article in loaded.articles
     )
-    return _Loaded(entry, sha, documents, loaded.problems)
-
-
-def _load_batch(batch: Sequence[tuple[FileEntry, str | None]]) -> list[_Loaded]:
-    return [_load_for_index(entry, sha) for entry, sha in batch]
+    ids = tuple(article.id for article in loaded.articles)
+    return _Loaded(entry, sha, documents, loaded.problems, ids)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -335,27 +355,157 @@ def prepare_workers() -> None:
         forkserver.ensure_running()
 
 
-def _load_all(
-    work: Sequence[tuple[FileEntry, str | None]],
-) -> Iterator[_Loaded]:
-    """Read and parse files, on every core when there are enough of them."""
-    done = 0
-    if len(work) >= _PARALLEL_FROM and (os.cpu_count() or 1) >= 2:
-        batches = [work[i : i + _BATCH] for i in range(0, len(work), _BATCH)]
+def _document_words(document: dict[str, Any]) -> set[str]:
+    """The words a person might type for this document, for `words.txt`."""
+    text = f"{document['title']}\n{document['body']}"
+    return {
+        word
+        for word in words_of(text)
+        if len(word) <= _MAX_WORD_CHARS and word.isalpha() and len(word) > 1
+    }
+
+
+def read_words(generation_dir: Path) -> Counter[str]:
+    """How many articles of a generation contain each word (empty if unknown)."""
+    try:
+        text = (generation_dir / _WORDS).read_text(encoding="utf-8")
+    except OSError:
+        return Counter()
+    fields = text.split()
+    try:
+        return Counter(dict(zip(fields[::2], map(int, fields[1::2]), strict=True)))
+    except ValueError:
+        return Counter()
+
+
+def _write_words(generation_dir: Path, words: Counter[str]) -> None:
+    temporary = generation_dir / f".{_WORDS}.{os.getpid()}.tmp"
+    with open(temporary, "w", encoding="utf-8") as stream:
+        stream.writelines(f"{word} {words[word]}\n" for word in sorted(words))
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, generation_dir / _WORDS)
+
+
+@dataclass(frozen=True)
+class _Share:
+    """What a worker process returns after indexing its share of the files."""
+
+    loaded: tuple[_Loaded, ...]
+    """Every file it read, without the documents (they are in `segment`)."""
+    segment: Any
+    """The Whoosh segment it wrote, or None when it added no documents."""
+    words: Counter[str]
+
+
+# Set in each worker process by `_start_worker`.
+_worker_progress: Any = None
+
+
+def _start_worker(progress: Any) -> None:
+    global _worker_progress
+    _worker_progress = progress
+    # Progress is disposable: a worker must be able to exit unread.
+    progress.cancel_join_thread()
+
+
+def _index_share(
+    generation_dir: str, share: Sequence[tuple[FileEntry, str | None]]
+) -> _Share:
+    """In a worker process: read and parse `share`, writing a new segment."""
+    ix = whoosh_index.open_dir(generation_dir)
+    # Unlocked, as in Whoosh's own multiprocessing writer: the parent holds
+    # the lock and commits this segment.
+    writer = ix.writer(_lk=False, limitmb=_WORKER_POOL_MB, compound=False)
+    kept: list[_Loaded] = []
+    words: Counter[str] = Counter()
+    files = articles = 0
+    for number, (entry, sha) in enumerate(share, start=1):
+        loaded = _load_for_index(entry, sha)
+        for document in loaded.documents:
+            writer.add_document(**document)
+            words.update(_document_words(document))
+        kept.append(replace(loaded, documents=()))
+        files += 1
+        articles += len(loaded.documents)
+        if number % _REPORT_EVERY == 0 or number == len(share):
+            _worker_progress.put((files, articles))
+            files = articles = 0
+    if any(loaded.ids for loaded in kept):
+        segment = writer._finalize_segment()
+    else:
+        writer._close_segment()
+        segment = None
+    return _Share(tuple(kept), segment, words)
+
+
+def _shares(
+    work: Sequence[tuple[FileEntry, str | None]], count: int
+) -> list[list[tuple[FileEntry, str | None]]]:
+    """`work` split into `count` shares of about the same bytes, each in order."""
+    shares: list[list[int]] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for number in sorted(range(len(work)), key=lambda n: -work[n][0].size):
+        smallest = sizes.index(min(sizes))
+        shares[smallest].append(number)
+        sizes[smallest] += work[number][0].size
+    return [[work[number] for number in sorted(share)] for share in shares if share]
+
+
+def _drain(progress: Any, advance: Callable[[int, int], None]) -> None:
+    while True:
         try:
-            with ProcessPoolExecutor(
-                max_workers=os.cpu_count(), mp_context=_pool_context()
-            ) as pool:
-                for loaded in pool.map(_load_batch, batches):
-                    done += len(loaded)
-                    yield from loaded
+            files, articles = progress.get_nowait()
+        except queue.Empty:
             return
-        except (BrokenProcessPool, OSError, ValueError):
-            # Worker processes could not start (a script without a __main__
-            # guard, a captured stderr): read the rest in this process.
-            pass
-    for entry, sha in work[done:]:
-        yield _load_for_index(entry, sha)
+        advance(files, articles)
+
+
+def _index_in_workers(
+    generation_dir: Path,
+    work: Sequence[tuple[FileEntry, str | None]],
+    advance: Callable[[int, int], None],
+) -> list[_Share] | None:
+    """Index `work` with one worker process per core.
+
+    Returns None when the workers cannot run (a script without a __main__
+    guard, a captured stderr, a worker killed): the caller then indexes in
+    this process. A full disk is raised, since that would fail here too."""
+    context = _pool_context()
+    progress = context.Queue()
+    shares = _shares(work, os.cpu_count() or 1)
+    pool = ProcessPoolExecutor(
+        max_workers=len(shares),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(progress,),
+    )
+    finished = False
+    try:
+        futures = [
+            pool.submit(_index_share, str(generation_dir), share) for share in shares
+        ]
+        pending = set(futures)
+        while pending:
+            _, pending = wait(pending, timeout=0.1, return_when=FIRST_EXCEPTION)
+            _drain(progress, advance)
+            if any(future.done() and future.exception() for future in futures):
+                break
+        results = [future.result() for future in futures]
+        finished = True
+        return results
+    except (BrokenProcessPool, OSError, ValueError) as error:
+        if isinstance(error, OSError) and error.errno in _DISK_FULL:
+            raise
+        return None
+    finally:
+        if not finished:
+            # Ctrl-C or a failure: stop the workers now, not after their
+            # shares. The executor has no public way to do that before 3.14.
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()
+        pool.shutdown(wait=finished, cancel_futures=True)
+        progress.close()
 
 
 def _read_manifest(generation_dir: Path) -> tuple[dict[str, _FileRecord], int]:
@@ -448,54 +598,103 @@ def _remove_stale_generations(index_dir: Path, keep: Iterable[str]) -> None:
 ProgressCallback = Callable[[Progress], None]
 
 
+@dataclass
+class _Tally:
+    """Files read and articles added so far in one update, reported as progress."""
+
+    started: float
+    total: int
+    callback: ProgressCallback | None
+    done: int = 0
+    added: int = 0
+    _last_report: float = 0.0
+
+    def advance(self, files: int, articles: int) -> None:
+        self.done += files
+        self.added += articles
+        now = time.monotonic()
+        if self.callback is not None and (
+            now - self._last_report > 0.1 or self.done == self.total
+        ):
+            self._last_report = now
+            self.report("indexing")
+
+    def report(self, phase: str) -> None:
+        if self.callback is not None:
+            elapsed = time.monotonic() - self.started
+            self.callback(Progress(phase, self.done, self.total, self.added, elapsed))
+
+
+def _record(
+    writer: Any,
+    loaded: _Loaded,
+    records: dict[str, _FileRecord],
+    summary: UpdateSummary,
+) -> None:
+    """Remember a file read for indexing; drop its old documents if it changed."""
+    entry = loaded.entry
+    previous = records.get(entry.file_id)
+    if loaded.unchanged and previous is not None:
+        # Touched, not changed: remember the new mtime, keep the documents.
+        records[entry.file_id] = replace(
+            previous, size=entry.size, mtime_ns=entry.mtime_ns
+        )
+        return
+    if previous is not None:
+        writer.delete_by_term("file", entry.file_id)
+    ids = loaded.ids
+    records[entry.file_id] = _FileRecord(
+        entry.size, entry.mtime_ns, loaded.sha, ids, loaded.problems
+    )
+    if previous is not None and (previous.ids or ids):
+        summary.changed += 1
+    elif ids:
+        summary.new += 1
+
+
 def _index_files(
     writer: Any,
+    generation_dir: Path,
     work: Sequence[tuple[FileEntry, str | None]],
     records: dict[str, _FileRecord],
     summary: UpdateSummary,
-    progress: ProgressCallback | None,
-    started: float,
-    done_before: int = 0,
-    total: int | None = None,
-    added_before: int = 0,
-) -> int:
-    """Read `work`, add its documents and update `records` and `summary`.
+    tally: _Tally,
+    words: Counter[str],
+) -> list[Any]:
+    """Read and index `work`, updating `records`, `summary` and `words`.
 
-    Returns how many documents were added, counting `added_before`."""
-    total = len(work) if total is None else total
-    added = added_before
-    last_report = 0.0
-    for done, loaded in enumerate(_load_all(work), start=done_before + 1):
-        entry = loaded.entry
-        previous = records.get(entry.file_id)
-        if loaded.unchanged and previous is not None:
-            # Touched, not changed: remember the new mtime, keep the documents.
-            records[entry.file_id] = _FileRecord(
-                entry.size,
-                entry.mtime_ns,
-                previous.sha,
-                previous.ids,
-                previous.problems,
-            )
-        else:
-            if previous is not None:
-                writer.delete_by_term("file", entry.file_id)
-            for document in loaded.documents:
-                writer.add_document(**document)
-            added += len(loaded.documents)
-            ids = tuple(document["id"] for document in loaded.documents)
-            records[entry.file_id] = _FileRecord(
-                entry.size, entry.mtime_ns, loaded.sha, ids, loaded.problems
-            )
-            if previous is not None and (previous.ids or ids):
-                summary.changed += 1
-            elif ids:
-                summary.new += 1
-        now = time.monotonic()
-        if progress is not None and (now - last_report > 0.1 or done == total):
-            last_report = now
-            progress(Progress("indexing", done, total, added, now - started))
-    return added
+    Documents go into `writer`, or into segments written by worker processes;
+    those are returned for the commit."""
+    shares = None
+    done, added = tally.done, tally.added
+    if len(work) >= _PARALLEL_FROM and (os.cpu_count() or 1) >= 2:
+        shares = _index_in_workers(generation_dir, work, tally.advance)
+    if shares is not None:
+        for share in shares:
+            for loaded in share.loaded:
+                _record(writer, loaded, records, summary)
+                added += len(loaded.ids)
+            words.update(share.words)
+        # The workers' last progress reports may still be in flight.
+        tally.advance(done + len(work) - tally.done, added - tally.added)
+        return [share.segment for share in shares if share.segment is not None]
+    for entry, sha in work:
+        loaded = _load_for_index(entry, sha)
+        _record(writer, loaded, records, summary)
+        for document in loaded.documents:
+            writer.add_document(**document)
+            words.update(_document_words(document))
+        tally.advance(1, len(loaded.documents))
+    return []
+
+
+def _commit(writer: Any, segments: list[Any]) -> None:
+    """Commit `writer` together with segments written by worker processes."""
+
+    def merge_policy(writer: Any, existing: list[Any]) -> list[Any]:
+        return list(MERGE_SMALL(writer, existing)) + segments
+
+    writer.commit(mergetype=merge_policy if segments else MERGE_SMALL)
 
 
 def _build(
@@ -538,31 +737,24 @@ def _build(
             if early
             else [work]
         )
-        done = added = 0
+        tally = _Tally(started, len(work), progress)
+        words: Counter[str] = Counter()
         for chunk in chunks:
-            writer = whoosh_ix.writer(limitmb=256)
+            writer = whoosh_ix.writer(limitmb=_WORKER_POOL_MB, compound=False)
             try:
-                added = _index_files(
-                    writer,
-                    chunk,
-                    records,
-                    summary,
-                    progress,
-                    started,
-                    done,
-                    len(work),
-                    added,
+                segments = _index_files(
+                    writer, generation_dir, chunk, records, summary, tally, words
                 )
-                if progress is not None:
-                    progress(Progress("committing", done, len(work), added, 0.0))
-                writer.commit()
+                tally.report("committing")
+                _commit(writer, segments)
             except BaseException:
                 _cancel(writer)
                 raise
-            done += len(chunk)
             if early and not published:
+                _write_words(generation_dir, words)
                 publish()
                 published = True
+        _write_words(generation_dir, words)
         _write_manifest(
             generation_dir, records, whoosh_ix.latest_generation(), scan.skipped
         )
@@ -606,19 +798,27 @@ def _update(
             work.append((entry, record.sha))
     removed = [file_id for file_id in records if file_id not in present]
     if work or removed:
-        writer = whoosh_ix.writer(limitmb=256)
+        writer = whoosh_ix.writer(limitmb=_WORKER_POOL_MB, compound=False)
+        words: Counter[str] = Counter()
         try:
             for file_id in removed:
                 writer.delete_by_term("file", file_id)
                 if records.pop(file_id).ids:
                     summary.removed += 1
-            _index_files(writer, work, records, summary, progress, started)
-            if progress is not None:
-                progress(Progress("committing", len(work), len(work), 0, 0.0))
-            writer.commit()
+            tally = _Tally(started, len(work), progress)
+            segments = _index_files(
+                writer, generation_dir, work, records, summary, tally, words
+            )
+            tally.report("committing")
+            _commit(writer, segments)
         except BaseException:
             _cancel(writer)
             raise
+        # Counts only grow: removed and changed articles are not subtracted
+        # (that would need their old words). They only rank completions and
+        # corrections, and a rebuild counts afresh.
+        if words:
+            _write_words(generation_dir, read_words(generation_dir) + words)
         whoosh_ix = whoosh_index.open_dir(str(generation_dir))
     if work or removed or scan.skipped != _scan_skipped(generation_dir):
         _write_manifest(
@@ -685,7 +885,7 @@ def update_index(
         try:
             return _update(locations, meta, progress)
         except OSError as error:
-            if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            if error.errno in _DISK_FULL:
                 raise  # Rebuilding would fail the same way.
             notice = f"the index was unreadable ({error.strerror}): rebuilding"
             return _build(locations, progress, notice)

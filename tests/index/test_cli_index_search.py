@@ -253,9 +253,9 @@ def test_index_rebuild_and_an_outdated_index(desk: Desk) -> None:
     outdated = desk.run("index")
     assert outdated.returncode == 0
     notices = [line for line in outdated.stderr.splitlines() if "outdated" in line]
-    assert notices == ["newsdesk: index format 0 is outdated (now 1): rebuilding"]
+    assert notices == ["newsdesk: index format 0 is outdated (now 2): rebuilding"]
     assert outdated.stdout.startswith("+5 new")
-    assert json.loads(current.read_text("utf-8"))["schema"] == 1
+    assert json.loads(current.read_text("utf-8"))["schema"] == 2
 
 
 def test_a_missing_articles_folder_is_one_line_and_status_2(tmp_path: Path) -> None:

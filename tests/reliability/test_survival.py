@@ -749,9 +749,11 @@ def test_a_second_writer_is_refused_while_a_reader_keeps_searching(
 
 
 def _segment(index_dir: Path) -> Path:
+    """The segment's term file: segments are written as separate files, and
+    this is the one opening an index reads."""
     meta = read_meta(index_dir)
     assert meta is not None
-    (segment,) = (index_dir / meta.generation).glob("*.seg")
+    (segment,) = (index_dir / meta.generation).glob("*.trm")
     return segment
 
 

@@ -1,0 +1,125 @@
+"""Indexing a folder large enough for worker processes (one per core).
+
+Each worker writes its own segment; these tests check that what a person
+searches for afterwards is exactly what the folder holds: every article once,
+changed articles only in their new version, removed ones gone, and the words
+the app completes and corrects from.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from index.locations import Locations
+from index.search import ArticleIndex
+from index.store import read_meta, read_words, update_index
+
+from .test_update import write_article
+
+FILES = 120
+
+pytestmark = pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2, reason="worker processes need two cores"
+)
+
+
+def marker(number: int, version: str = "") -> str:
+    """A word found in one article only: `zq` + letters, so it is a word."""
+    letters = "".join(chr(ord("a") + int(digit)) for digit in f"{number:03d}")
+    return f"zq{letters}{version}"
+
+
+def write_folder(folder: Path, version: str = "") -> None:
+    for number in range(FILES):
+        write_article(
+            folder,
+            f"desk/{number:03d}.txt",
+            f"Harbour report number {number}",
+            f"The harbour board met again. {marker(number, version)} was on the "
+            "agenda, with the ferry timetable and the new pier lights.",
+        )
+
+
+def hits(index_dir: Path, query: str) -> list[str]:
+    ix = ArticleIndex(index_dir)
+    try:
+        result = ix.search(query, limit=1000)
+        assert result.error is None
+        return [hit.id for hit in result.hits]
+    finally:
+        ix.close()
+
+
+@pytest.fixture
+def locations(tmp_path: Path) -> Locations:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    return Locations((articles,), tmp_path / "index")
+
+
+def segment_count(locations: Locations) -> int:
+    meta = read_meta(locations.index_dir)
+    assert meta is not None
+    gen = locations.index_dir / meta.generation
+    return len(list(gen.glob("MAIN_*.trm")))
+
+
+def test_a_large_folder_is_indexed_once_per_article(locations: Locations) -> None:
+    write_folder(locations.folders[0])
+    summary = update_index(locations)
+
+    assert summary.line() == f"+{FILES} new, ~0 changed, -0 removed, 0 skipped"
+    assert summary.articles == FILES
+    assert len(hits(locations.index_dir, "harbour")) == FILES
+    for number in (0, 57, FILES - 1):
+        assert hits(locations.index_dir, marker(number)) == [f"desk/{number:03d}.txt"]
+    # The work was shared: more than one segment came out of it.
+    assert segment_count(locations) >= 2
+
+
+def test_words_of_the_articles_are_counted_for_completion(
+    locations: Locations,
+) -> None:
+    write_folder(locations.folders[0])
+    update_index(locations)
+    meta = read_meta(locations.index_dir)
+    assert meta is not None
+    words = read_words(locations.index_dir / meta.generation)
+
+    # In how many articles each word occurs: completion ranks by it.
+    assert words["harbour"] == words["ferry"] == FILES
+    assert words[marker(0)] == words[marker(FILES - 1)] == 1
+    ix = ArticleIndex(locations.index_dir)
+    try:
+        assert ix.completions("ferr") == ["ferry"]
+        result = ix.search("harbour fery")
+        assert result.correction is not None
+        assert result.correction.query == "harbour ferry"
+    finally:
+        ix.close()
+
+
+def test_a_large_update_replaces_changed_articles(locations: Locations) -> None:
+    folder = locations.folders[0]
+    write_folder(folder)
+    update_index(locations)
+
+    write_folder(folder, version="x")
+    for number in range(5):
+        (folder / f"desk/{number:03d}.txt").unlink()
+    write_article(folder, "desk/new.txt", "Harbour extra", "A new pier opened.")
+    summary = update_index(locations)
+
+    assert summary.line() == f"+1 new, ~{FILES - 5} changed, -5 removed, 0 skipped"
+    assert summary.articles == FILES - 5 + 1
+    assert len(hits(locations.index_dir, "harbour")) == FILES - 5 + 1
+    assert hits(locations.index_dir, marker(50)) == []
+    assert hits(locations.index_dir, marker(50, "x")) == ["desk/050.txt"]
+    assert hits(locations.index_dir, marker(2, "x")) == []
+    # Nothing left to do: a second update changes nothing.
+    again = update_index(locations)
+    assert again.line() == "+0 new, ~0 changed, -0 removed, 0 skipped"
+    assert len(hits(locations.index_dir, "harbour")) == FILES - 5 + 1
