@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -108,11 +107,16 @@ def marker_text(count: int) -> str:
 
 def normalise(paragraph: str) -> str:
     """The form two exact copies share: case, spacing, quotes and dashes unified."""
+    return " ".join(_normalised_words(paragraph))
+
+
+def _normalised_words(paragraph: str) -> list[str]:
+    """The words of `normalise(paragraph)`, which is them joined by spaces."""
     if paragraph.isascii():
         # NFKC and the quote map change nothing in ASCII (and cost the most).
-        return " ".join(paragraph.lower().split())
+        return paragraph.lower().split()
     text = unicodedata.normalize("NFKC", paragraph).casefold()
-    return " ".join(text.translate(_PUNCTUATION_MAP).split())
+    return text.translate(_PUNCTUATION_MAP).split()
 
 
 @dataclass(frozen=True)
@@ -148,32 +152,48 @@ class ReaderView:
         return tuple(run for run in self.runs if run.at == index)
 
 
-@dataclass
-class _Paragraph:
-    """A paragraph's comparison data, computed once."""
+def _sketch(words: list[str]) -> list[int]:
+    """The smallest hashes of a paragraph's word shingles: near copies share most.
 
-    text: str
-    words: list[str]
-    numbers: tuple[str, ...]
-    sketch: list[int]
-    """The smallest hashes of its word shingles: near copies share most."""
+    `words` are a normalised paragraph's: punctuation left on a word only
+    counts it as changed."""
+    if len(words) < _SHINGLE_WORDS:
+        # A one- or two-word paragraph is its only shingle.
+        return [hash(tuple(words))] if words else []
+    # This is the hot path, so C loops do the work: zip reuses one tuple for
+    # every shingle, each is hashed once, and only the smallest few hashes
+    # are made distinct (a shingle repeated in the paragraph counts once).
+    hashes = sorted(map(hash, zip(words, words[1:], words[2:], strict=False)))
+    sketch = hashes[:_SKETCH_SIZE]
+    if len(set(sketch)) < len(sketch):
+        sketch = sorted(set(hashes))[:_SKETCH_SIZE]
+    return sketch
 
 
-def _paragraph(text: str) -> _Paragraph:
-    # Normalised text is single-spaced: splitting is far cheaper than a regex,
-    # and punctuation left on a word only counts it as changed.
-    words = text.split(" ")
-    size = min(_SHINGLE_WORDS, len(words))
-    # Shifted copies of the word list, zipped to the shortest: the shingles.
-    # Built and hashed by C loops (set, map, sorted): this is the hot path.
-    shifted = (words[i:] for i in range(size))
-    shingles = set(zip(*shifted, strict=False))
-    return _Paragraph(
-        text,
-        words,
-        tuple(_NUMBER.findall(text)),
-        sorted(map(hash, shingles))[:_SKETCH_SIZE],
-    )
+class _Compared:
+    """A paragraph's words and numbers, worked out when it is first compared.
+
+    Most paragraphs are never compared with another (no kept paragraph shares
+    their sketch), so nothing is computed for them up front."""
+
+    __slots__ = ("_numbers", "_words", "text")
+
+    def __init__(self, text: str, words: list[str] | None = None) -> None:
+        self.text = text
+        self._words = words
+        self._numbers: tuple[str, ...] | None = None
+
+    @property
+    def words(self) -> list[str]:
+        if self._words is None:
+            self._words = self.text.split(" ")
+        return self._words
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        if self._numbers is None:
+            self._numbers = tuple(_NUMBER.findall(self.text))
+        return self._numbers
 
 
 def _allowed_word_edits(words: int) -> int:
@@ -183,39 +203,63 @@ def _allowed_word_edits(words: int) -> int:
 @dataclass
 class _Matcher:
     threshold: float
-    kept: dict[int, _Paragraph] = field(default_factory=dict)
     exact: dict[str, int] = field(default_factory=dict)
-    postings: defaultdict[int, list[int]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
+    """Normalised text → the index of the paragraph it copies (or is)."""
+    kept: dict[int, str] = field(default_factory=dict)
+    """Index → normalised text, for the paragraphs long enough to compare."""
+    first: dict[int, int] = field(default_factory=dict)
+    """Sketch key → the first kept paragraph with it. Most keys belong to one
+    paragraph only, so the postings of a key start as one int, not a list."""
+    more: dict[int, list[int]] = field(default_factory=dict)
+    """Sketch key → the later kept paragraphs with it, in order."""
+    compared: dict[int, _Compared] = field(default_factory=dict)
+    """Index → the kept paragraphs compared so far, words and numbers found."""
 
-    def add(self, index: int, text: str, paragraph: _Paragraph | None) -> None:
+    def add(self, index: int, text: str, sketch: list[int] | None) -> None:
         self.exact.setdefault(text, index)
-        if paragraph is None:
+        if sketch is None:
             return
-        self.kept[index] = paragraph
-        for key in paragraph.sketch:
-            postings = self.postings[key]
-            if len(postings) <= _MAX_SHINGLE_POSTINGS:
-                postings.append(index)
+        self.kept[index] = text
+        first, more = self.first, self.more
+        for key in sketch:
+            if key not in first:
+                first[key] = index
+                continue
+            later = more.get(key)
+            if later is None:
+                more[key] = [index]
+            elif len(later) < _MAX_SHINGLE_POSTINGS:
+                later.append(index)
 
-    def find(self, paragraph: _Paragraph) -> int | None:
+    def find(self, words: list[str], text: str, sketch: list[int]) -> int | None:
         """The index of the kept paragraph this one nearly copies, or None."""
-        shared: dict[int, int] = {}
-        for key in paragraph.sketch:
-            postings = self.postings.get(key)
-            if postings and len(postings) <= _MAX_SHINGLE_POSTINGS:
-                for index in postings:
-                    shared[index] = shared.get(index, 0) + 1
         # One shared shingle is a common phrase; a near copy shares most.
-        needed = 2 if len(paragraph.sketch) >= 4 else 1
+        needed = 2 if len(sketch) >= 4 else 1
+        # One C call settles the usual case: a paragraph like no other.
+        shared_keys = self.first.keys() & sketch
+        if len(shared_keys) < needed:
+            return None
+        shared: dict[int, int] = {}
+        for key in sketch:
+            if key not in shared_keys:
+                continue
+            later = self.more.get(key, ())
+            # A shingle this many paragraphs share is boilerplate, not evidence.
+            if len(later) >= _MAX_SHINGLE_POSTINGS:
+                continue
+            for index in (self.first[key], *later):
+                shared[index] = shared.get(index, 0) + 1
         candidates = sorted(
             (index for index, count in shared.items() if count >= needed),
             key=shared.__getitem__,
             reverse=True,
         )
+        new = _Compared(text, words)
         for index in candidates[:_MAX_CANDIDATES]:
-            if self._same(self.kept[index], paragraph):
+            kept = self.compared.get(index)
+            if kept is None:
+                kept = self.compared[index] = _Compared(self.kept[index])
+            if self._same(kept, new):
                 return index
         return None
 
@@ -225,7 +269,7 @@ class _Matcher:
         allowed = _allowed_word_edits(min(len(a_words), len(b_words)))
         return Levenshtein.distance(a_words, b_words, score_cutoff=allowed) <= allowed
 
-    def _same(self, kept: _Paragraph, new: _Paragraph) -> bool:
+    def _same(self, kept: _Compared, new: _Compared) -> bool:
         if kept.numbers == new.numbers and self._close(
             kept.text, new.text, kept.words, new.words
         ):
@@ -252,9 +296,10 @@ def collapse(
     """Collapse copied paragraphs; a paragraph repeating `title` is a copy too."""
     matcher = _Matcher(threshold)
     if title:
-        text = normalise(title)
+        words = _normalised_words(title)
+        text = " ".join(words)
         long_enough = len(text) >= SHORT_PARAGRAPH_CHARS
-        matcher.add(TITLE, text, _paragraph(text) if long_enough else None)
+        matcher.add(TITLE, text, _sketch(words) if long_enough else None)
     view: list[str] = []
     runs: list[CollapsedRun] = []
     pending: list[str] = []
@@ -267,15 +312,16 @@ def collapse(
             pending_of.clear()
 
     for paragraph in paragraphs:
-        text = normalise(paragraph)
+        words = _normalised_words(paragraph)
+        text = " ".join(words)
         original = matcher.exact.get(text)
-        compared = None
+        sketch = None
         if original is None and len(text) >= SHORT_PARAGRAPH_CHARS:
-            compared = _paragraph(text)
-            original = matcher.find(compared)
+            sketch = _sketch(words)
+            original = matcher.find(words, text, sketch)
         if original is None:
             close_run()
-            matcher.add(len(view), text, compared)
+            matcher.add(len(view), text, sketch)
             view.append(paragraph)
         else:
             # Later exact copies of this near copy resolve by hash.

@@ -28,7 +28,6 @@ _FULL_LINE_SHARE = 0.75
 _HEADLINE_MAX_CHARS = 160
 _HEADLINE_MAX_WORDS = 28
 _HEADLINE_WINDOW = 6
-_SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?:][\"'”’)]*$")
 _BYLINE = re.compile(r"^(by|from)\s", re.IGNORECASE)
 _DATELINE = re.compile(
@@ -39,7 +38,20 @@ _DATELINE = re.compile(
 
 
 def _squash(line: str) -> str:
-    return _SPACES.sub(" ", line).strip()
+    # str.split() and the regex `\s` agree on what whitespace is; split is
+    # several times faster.
+    return " ".join(line.split())
+
+
+def _is_squashed(line: str) -> bool:
+    """Whether `_squash` would leave the line as it is (cheaper to check)."""
+    # Printable text holds no whitespace but the plain space.
+    return (
+        line.isprintable()
+        and "  " not in line
+        and not line.startswith(" ")
+        and not line.endswith(" ")
+    )
 
 
 def _wrap_width(lines: list[str]) -> int | None:
@@ -74,7 +86,7 @@ def split_paragraphs(text: str) -> list[str]:
     paragraphs: list[str] = []
     if width is None:
         for line in lines:
-            squashed = _squash(line)
+            squashed = line if _is_squashed(line) else _squash(line)
             if squashed:
                 paragraphs.append(squashed)
         return paragraphs

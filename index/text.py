@@ -38,6 +38,9 @@ or ST on the same line, and two-character escapes, with their 8-bit C1 forms.
 An unterminated string sequence is not removed whole (it would swallow the
 rest of the text): its introducer goes with the other control characters."""
 
+_ESCAPE_INTRODUCERS = ("\x1b", "\x9b", "\x90", "\x98", "\x9d", "\x9e", "\x9f")
+"""The characters every `_ESCAPE_SEQUENCE` match starts with."""
+
 # C0 and C1 controls except newline and tab; DEL; bidi embeddings, overrides
 # and isolates (they let a line render in an order other than it reads);
 # the byte order mark when it appears mid-text.
@@ -60,6 +63,8 @@ _SAMPLE_SIZE = 65536
 
 def normalise_newlines(text: str) -> str:
     """Turn CRLF and lone CR line ends into LF."""
+    if "\r" not in text:
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -70,9 +75,15 @@ def clean_text(text: str) -> str:
     that nothing but printable text, spaces and LF is left.
     """
     text = normalise_newlines(text)
-    text = _ESCAPE_SEQUENCE.sub("", text)
+    # The two regexes scan every character (tens of ms for a long article);
+    # most texts hold nothing they would remove, which is cheaper to check.
+    if any(introducer in text for introducer in _ESCAPE_INTRODUCERS):
+        text = _ESCAPE_SEQUENCE.sub("", text)
     text = text.replace("\t", " ").replace("\f", "\n").replace("\v", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    if text.replace("\n", "").isprintable():
+        # Every unsafe character is unprintable, so there is none.
+        return text
     return _UNSAFE_CHARACTERS.sub("", text)
 
 

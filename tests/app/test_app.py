@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.containers import Lines
+from rich.text import Text
+from textual.pilot import Pilot
 
 from index.locations import Locations
 from index.store import update_index
@@ -17,6 +23,7 @@ from tests.app.pilot_helpers import (
 )
 from tui.app import NewsdeskApp
 from tui.cli import make_app
+from tui.widgets.reader import ArticleReader
 
 
 async def test_typing_a_query_lists_the_matching_titles(app: NewsdeskApp) -> None:
@@ -354,3 +361,94 @@ async def test_shift_r_asks_then_rebuilds(
         assert app.screen.__class__.__name__ != "ConfirmRebuild"
         await type_query(pilot, "ferry")
         assert "Ferry returns" in results_text(app)
+
+
+def _long_article(folder: Path, paragraphs: int) -> list[str]:
+    """A long article whose every fifth paragraph says "coalition"; paragraph 3
+    is repeated after paragraph 10. Returns the paragraphs written."""
+    body = [
+        f"Paragraph {n} of the long harbour story, with distinct words {n * 7} "
+        + ("and the coalition" if n % 5 == 0 else "and the tide")
+        + " in it, long enough to wrap onto a second line of the reader."
+        for n in range(paragraphs)
+    ]
+    body.insert(11, body[3])
+    text = "A long harbour story\n\n" + "\n\n".join(body) + "\n"
+    (folder / "long.txt").write_text(text, encoding="utf-8")
+    return body
+
+
+async def _every_line(pilot: Pilot[None], reader: ArticleReader) -> list[str]:
+    """The text of every line of the reader's scroll area, top to bottom."""
+    lines: dict[int, str] = {}
+    width, height = reader.scrollable_content_region.size
+    for top in range(0, reader.virtual_size.height, height):
+        reader.scroll_to(y=top, animate=False, immediate=True)
+        await pilot.pause()
+        offset = int(reader.scroll_offset.y)
+        for row in range(height):
+            strip = reader.render_line(row)
+            # Wrapped for the width there is (the scrollbar takes a column).
+            assert strip.cell_length == width
+            lines[offset + row] = strip.text.rstrip()
+    return [lines[number] for number in range(reader.virtual_size.height)]
+
+
+async def test_a_long_article_shows_every_line_and_counts_every_match(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    body = _long_article(folder, 600)
+    locations = Locations((folder,), tmp_path / "ix")
+    update_index(locations)
+    app = make_app(locations)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "coalition")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        reader = app.reader
+        assert reader.article is not None
+        # Long enough to be searched by a worker, and counted all the same.
+        assert app.reader.border_subtitle == "120 matches · n/N to jump"
+        assert reader.match_count == 120
+        await pilot.press("n", "n")
+        assert app.reader.border_subtitle == "match 2 of 120"
+        text = " ".join(" ".join(await _every_line(pilot, reader)).split())
+        # Every paragraph is there once, whole and in order, the copy collapsed.
+        position = 0
+        for paragraph in body[:11] + body[12:]:
+            found = text.find(paragraph, position)
+            assert found >= position, paragraph
+            position = found + len(paragraph)
+        assert text.count(body[3]) == 1
+        assert "··· 1 repeated paragraph collapsed" in text
+
+
+async def test_focus_changes_do_not_wrap_the_article_again(
+    app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "tugboat")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert app.focused is app.reader
+        assert app.reader.view is not None
+        article = {app.reader.view.paragraphs[0], "Saltmere Sells Its Last Tugboat"}
+        wrapped: list[str] = []
+        wrap = Text.wrap
+
+        def counting_wrap(text: Text, *args: Any, **kwargs: Any) -> Lines:
+            if text.plain in article:
+                wrapped.append(text.plain)
+            return wrap(text, *args, **kwargs)
+
+        monkeypatch.setattr(Text, "wrap", counting_wrap)
+        await pilot.press("escape")  # to the results
+        await settle(pilot)
+        app.reader.focus()
+        await settle(pilot)
+        assert app.focused is app.reader
+        assert wrapped == []

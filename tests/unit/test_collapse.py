@@ -12,6 +12,8 @@ from index.collapse import (
     TITLE,
     CollapsedRun,
     ReaderView,
+    _normalised_words,
+    _sketch,
     collapse,
     normalise,
 )
@@ -265,6 +267,25 @@ def test_near_equal_short_lines_stay_distinct(first: str, second: str) -> None:
 
 
 # --- scale ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        WALL,
+        MEETING.upper(),
+        "the tide came in and the tide went out " * 6,
+        "Two words",
+        "Onewordonlybutlongerthanfortycharacterstogo",
+    ],
+    ids=["paragraph", "capitals", "repeated-shingles", "two-words", "one-word"],
+)
+def test_sketch_is_the_smallest_hashes_of_distinct_word_shingles(text: str) -> None:
+    words = _normalised_words(text)
+    assert " ".join(words) == normalise(text)
+    size = min(3, len(words))
+    shingles = set(zip(*(words[i:] for i in range(size)), strict=False))
+    assert _sketch(words) == sorted(map(hash, shingles))[:8]
 
 
 def test_ten_thousand_identical_paragraphs_collapse_to_one_quickly() -> None:

@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from index import text as text_module
 from index.article import ArticleError
 from index.loaders import load_file
 from index.text import UndecodableError, clean_text, decode_bytes
@@ -194,3 +197,43 @@ def test_escape_sequences_never_reach_an_article(tmp_path: Path) -> None:
 
 def test_tabs_become_spaces() -> None:
     assert clean_text("Score:\t3-1") == "Score: 3-1"
+
+
+# --- the fast paths ----------------------------------------------------------------
+
+
+def cleaned_by_regexes_alone(text: str) -> str:
+    """`clean_text` without the checks that let it skip its two regexes."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text_module._ESCAPE_SEQUENCE.sub("", text)
+    text = text.replace("\t", " ").replace("\f", "\n").replace("\v", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    return text_module._UNSAFE_CHARACTERS.sub("", text)
+
+
+_HOSTILE = st.sampled_from(
+    [
+        *"ab c\n[]0;PX^_\\",
+        *("\x1b", "\x9b", "\x90", "\x98", "\x9c", "\x9d", "\x9e", "\x9f"),
+        *("\x07", "\x00", "\x7f", "\x85", "\r", "\t", "\f", "\v"),
+        *("\u2028", "\u2029", "\u202e", "\u2066", "\ufeff", "\u00a0", "’", "中"),
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_HOSTILE, max_size=60).map("".join))
+def test_cleaning_skips_its_regexes_only_when_they_would_change_nothing(
+    text: str,
+) -> None:
+    assert clean_text(text) == cleaned_by_regexes_alone(text)
+
+
+def test_every_unsafe_character_is_unprintable() -> None:
+    # clean_text skips the unsafe-character regex for printable text.
+    unsafe = [
+        chr(code)
+        for code in range(0x110000)
+        if text_module._UNSAFE_CHARACTERS.match(chr(code))
+    ]
+    assert unsafe and not any(char.isprintable() for char in unsafe)

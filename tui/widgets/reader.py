@@ -1,31 +1,67 @@
 """The reader: one article, its copies collapsed behind markers, matches marked.
 
 The reader is a line-API scroll view. The article is a list of blocks (title,
-facts, paragraphs, collapse markers, expanded copies); each block is wrapped
-once per width and kept as strips, so scrolling renders no text and toggling
-a marker or moving between matches re-wraps only the blocks that changed.
+facts, paragraphs, collapse markers, expanded copies). Opening an article of
+thousands of paragraphs must not wrap them all, so each block's line count is
+worked out without wrapping (`wrapped_lines`, exact: rich breaks the lines
+in the same places), which places every block and sizes the scroll area; a
+block is wrapped into strips only when one of its lines is painted, and kept
+for that width. Scrolling renders no text twice, and toggling a marker or
+moving between matches re-wraps only the blocks that changed.
+
+Finding the query's words in every paragraph is slow too for a long article:
+a worker does it after the first paint, while the blocks on screen are
+searched as they are painted.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
 from typing import ClassVar, Literal
 
+from rich.cells import cell_len
+from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events
+from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import get_current_worker
 
 from index.article import Article
 from index.collapse import TITLE, ReaderView, marker_text
 from index.search import highlight_spans
 
 BlockKind = Literal["title", "facts", "notice", "paragraph", "marker", "copy"]
+Span = tuple[int, int]
+Spans = tuple[Span, ...]
+"""Where the query's words are in a block. Tuples of ints, which the garbage
+collector stops tracking: a long article keeps thousands of them."""
+
+_SEARCHED = ("title", "paragraph", "copy")
+"""The kinds of block in which the query's words are marked."""
+_SEARCH_NOW_CHARS = 32_000
+"""Up to this much text (a few ms of searching) is searched before showing;
+a longer article is searched by a worker after the first paint."""
+_SEARCH_BATCH = 200
+_COMPONENTS: dict[BlockKind, str] = {
+    "title": "reader--title",
+    "facts": "reader--facts",
+    "notice": "reader--notice",
+    "paragraph": "",
+    "marker": "reader--marker",
+    "copy": "reader--copy",
+}
+"""The component class of each kind of block ("": none)."""
+_COPY_INDENT = "│ "
 
 
 def _marker_line(count: int, expanded: bool) -> str:
@@ -35,14 +71,82 @@ def _marker_line(count: int, expanded: bool) -> str:
     return f"▾ {count} repeated {noun} shown as copies (Enter or d to collapse)"
 
 
-@dataclass
+def wrapped_lines(text: str, width: int, console: Console | None = None) -> int:
+    """How many lines `Text(text).wrap(console, width)` makes.
+
+    A paragraph is one line of printable text with single spaces, whose words
+    are narrower than `width` and whose characters take a cell each. Rich's
+    wrap puts each word on the current line if it fits and else starts a new
+    line with it; for such text that is a line ending at the last space that
+    fits, one `rfind` a line instead of rich's regex, measure and copy a word.
+    Other text is wrapped to count.
+    """
+    if (
+        # Printable text holds no whitespace but the plain space.
+        text.isprintable()
+        and "  " not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+        and _one_cell_each(text)
+    ):
+        lines = 1
+        start = 0
+        while len(text) - start > width:
+            # The space after the last word that fits on this line.
+            space = text.rfind(" ", start, start + width + 1)
+            if space == -1:
+                break  # A word wider than the line: rich folds it.
+            start = space + 1
+            lines += 1
+        else:
+            return lines
+    return len(Text(text).wrap(console or Console(), width))
+
+
+@functools.cache
+def _one_cell_characters() -> frozenset[str]:
+    """Printable ASCII, Latin-1 and Latin Extended-A letters, dashes, quotes
+    and currency signs: most of the characters of news text (rich measures
+    each as one cell; a millisecond to find out, once)."""
+    ranges = ((0x20, 0x7F), (0xA0, 0x180), (0x2010, 0x2040), (0x20A0, 0x20C1))
+    return frozenset(
+        char
+        for low, high in ranges
+        for char in map(chr, range(low, high))
+        if cell_len(char) == 1
+    )
+
+
+def _one_cell_each(text: str) -> bool:
+    """Whether rich measures every character of `text` as one cell."""
+    if text.isascii():
+        return True  # The caller checks it is printable.
+    known = _one_cell_characters()
+    if known.issuperset(text):
+        return True
+    # Zero-width joiners and VS16 count 0 alone, so text holding them is
+    # measured by rich.
+    return all(cell_len(char) == 1 for char in set(text).difference(known))
+
+
+@dataclass(eq=False, slots=True)
 class _Block:
     kind: BlockKind
     text: str
     run: int | None = None
     """For markers and copies: which collapsed run they belong to."""
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    """Where the query's words are in `text`."""
+    spans: Spans | None = None
+    """Where the query's words are in `text`; None until searched."""
+    width: int = 0
+    """The reader width `lines` was counted for (0: not yet)."""
+    lines: int = 0
+    """Lines it takes, the blank line after it included."""
+    strips: list[Strip] | None = None
+    """Its lines as painted, made when one of them is first painted."""
+
+    def __post_init__(self) -> None:
+        if self.kind not in _SEARCHED:
+            self.spans = ()
 
 
 class ArticleReader(ScrollView, can_focus=True):
@@ -89,21 +193,38 @@ class ArticleReader(ScrollView, can_focus=True):
         index: int
         total: int
 
+    @dataclass
+    class Searched(Message, bubble=False):
+        """A search worker's answer: the spans of each block it was given."""
+
+        serial: int
+        """The `_serial` of the article and query it searched."""
+        spans: list[Spans]
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article: Article | None = None
         self.view: ReaderView | None = None
         self.expanded: set[int] = set()
         self._stems: frozenset[str] = frozenset()
+        self._head: list[_Block] = []
+        """Title, facts and notice, kept while the article is shown."""
+        self._paragraphs: list[_Block] = []
+        """One per paragraph of the view, kept while the article is shown."""
         self._blocks: list[_Block] = []
-        self._strips: list[list[Strip] | None] = []
+        """What is shown, in order: `_head`, paragraphs, markers and copies."""
         self._starts: list[int] = []
         self._lines = 0
         self._width = 0
-        self._matches: list[tuple[int, int]] = []
+        self._matches: list[tuple[int, int]] | None = []
+        """(block number, span number) of every match; None while searching."""
+        self._serial = 0
+        """Counts the articles and queries shown, to drop stale search answers."""
+        self._searching: list[_Block] = []
         self._changed = False
         self._message: tuple[str, str] | None = None
         self._painted_with: tuple[Style, ...] = ()
+        self._paint_styles: dict[str, Style] = {}
 
     # --- content ----------------------------------------------------------------
 
@@ -120,8 +241,14 @@ class ArticleReader(ScrollView, can_focus=True):
         self._changed = changed
         self._message = None
         self.expanded = set()
-        self._rebuild_blocks()
-        self.post_message(self.MatchMoved(0, len(self._matches)))
+        self._head = [_Block("title", article.title), _Block("facts", self._facts())]
+        if changed:
+            notice = (
+                "This file changed since it was indexed; press r to update the index."
+            )
+            self._head.append(_Block("notice", notice))
+        self._paragraphs = [_Block("paragraph", text) for text in view.paragraphs]
+        self._new_content()
         self._scroll_after_layout(scroll_y)
 
     def highlight(self, stems: frozenset[str]) -> None:
@@ -129,17 +256,37 @@ class ArticleReader(ScrollView, can_focus=True):
         if stems == self._stems:
             return
         self._stems = stems
-        self._rebuild_blocks()
-        self.post_message(self.MatchMoved(0, len(self._matches)))
+        for block in self._blocks:
+            if block.kind in _SEARCHED:
+                block.spans = None
+                block.strips = None
+        self._start_search()
+        # Match numbers change with the words; `n` starts again from the view.
+        self.set_reactive(ArticleReader.match_index, None)
+        self.post_message(self.MatchMoved(0, len(self._matches or ())))
+        self.refresh()
 
     def show_message(self, title: str, text: str) -> None:
         """Show a plain message instead of an article."""
         self.article, self.view = None, None
         self._message = (title, text)
         self.expanded = set()
-        self._rebuild_blocks()
-        self.post_message(self.MatchMoved(0, 0))
+        self._head = []
+        if title:
+            self._head.append(_Block("title", title))
+        if text:
+            self._head.append(_Block("notice", text))
+        self._paragraphs = []
+        self._new_content()
         self._scroll_after_layout(0)
+
+    def _new_content(self) -> None:
+        self._rebuild_blocks()
+        self._start_search()
+        # Match numbers change with the blocks; `n` starts again from the view.
+        self.set_reactive(ArticleReader.match_index, None)
+        self.post_message(self.MatchMoved(0, len(self._matches or ())))
+        self._layout()
 
     @property
     def collapsed_count(self) -> int:
@@ -147,9 +294,12 @@ class ArticleReader(ScrollView, can_focus=True):
 
     @property
     def match_count(self) -> int:
-        return len(self._matches)
+        """How many matches the article has (searching the rest now if need be)."""
+        return len(self._all_matches())
 
-    def _facts(self, article: Article) -> str:
+    def _facts(self) -> str:
+        article = self.article
+        assert article is not None
         facts = [
             article.source,
             article.date.strftime("%d %b %Y %H:%M") if article.date else None,
@@ -165,61 +315,95 @@ class ArticleReader(ScrollView, can_focus=True):
         return line
 
     def _rebuild_blocks(self) -> None:
-        blocks: list[_Block] = []
-        if self._message is not None:
-            title, text = self._message
-            if title:
-                blocks.append(_Block("title", title))
-            if text:
-                blocks.append(_Block("notice", text))
-        elif self.article is not None and self.view is not None:
-            article, view = self.article, self.view
-            blocks.append(_Block("title", article.title))
-            blocks.append(_Block("facts", self._facts(article)))
-            if self._changed:
-                blocks.append(
-                    _Block(
-                        "notice",
-                        "This file changed since it was indexed; "
-                        "press r to update the index.",
-                    )
-                )
-            for index in range(len(view.paragraphs) + 1):
-                for run_number, run in enumerate(view.runs):
-                    if run.at != index:
-                        continue
-                    expanded = run_number in self.expanded
-                    blocks.append(
-                        _Block("marker", _marker_line(run.count, expanded), run_number)
-                    )
-                    if expanded:
-                        for copy, original in zip(
-                            run.paragraphs, run.copy_of, strict=True
-                        ):
-                            where = (
-                                "the title"
-                                if original == TITLE
-                                else f"paragraph {original + 1}"
-                            )
-                            blocks.append(
-                                _Block("copy", f"copy of {where}: {copy}", run_number)
-                            )
-                if index < len(view.paragraphs):
-                    blocks.append(_Block("paragraph", view.paragraphs[index]))
-        for block in blocks:
-            if block.kind in ("title", "paragraph", "copy"):
-                block.spans = highlight_spans(block.text, self._stems)
+        """Put the blocks in order for the expanded runs (markers and copies anew)."""
+        blocks = list(self._head)
+        runs = enumerate(self.view.runs if self.view is not None else ())
+        shown = 0
+        # Each marker stands before paragraph `run.at`.
+        for run_number, run in sorted(runs, key=lambda numbered: numbered[1].at):
+            blocks.extend(self._paragraphs[shown : run.at])
+            shown = run.at
+            expanded = run_number in self.expanded
+            marker = _marker_line(run.count, expanded)
+            blocks.append(_Block("marker", marker, run_number))
+            if expanded:
+                for copy, original in zip(run.paragraphs, run.copy_of, strict=True):
+                    where = "the title"
+                    if original != TITLE:
+                        where = f"paragraph {original + 1}"
+                    text = f"copy of {where}: {copy}"
+                    blocks.append(_Block("copy", text, run_number))
+        blocks.extend(self._paragraphs[shown:])
         self._blocks = blocks
-        self._matches = [
-            (number, span)
-            for number, block in enumerate(blocks)
-            for span in range(len(block.spans))
-        ]
-        self._strips = [None] * len(blocks)
-        self._width = 0
-        # Match numbers change with the blocks; `n` starts again from the view.
-        self.set_reactive(ArticleReader.match_index, None)
-        self._layout()
+        self._matches = None
+
+    # --- finding the query's words ------------------------------------------------
+
+    def _start_search(self) -> None:
+        """Search the blocks now when that is quick, else in a worker."""
+        self._serial += 1
+        self.workers.cancel_group(self, "reader-search")
+        self._searching = []
+        self._matches = None
+        unsearched = [block for block in self._blocks if block.spans is None]
+        if not self._stems:
+            for block in unsearched:
+                block.spans = ()
+        if sum(len(block.text) for block in unsearched) <= _SEARCH_NOW_CHARS:
+            self._all_matches()
+            return
+        self._searching = unsearched
+        # After the first paint, so that the worker does not hold it up.
+        self.call_after_refresh(self._search_later, self._serial)
+
+    def _search_later(self, serial: int) -> None:
+        if serial == self._serial and self._searching:
+            texts = [block.text for block in self._searching]
+            self._search(serial, texts, self._stems)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="reader-search",
+        # Not the default, which is the call's repr: the whole article.
+        description="Finding the query's words in the article.",
+    )
+    def _search(self, serial: int, texts: list[str], stems: frozenset[str]) -> None:
+        """Find the query's words in `texts` (a long article's blocks)."""
+        worker = get_current_worker()
+        found: list[Spans] = []
+        for start in range(0, len(texts), _SEARCH_BATCH):
+            if worker.is_cancelled:
+                return
+            batch = texts[start : start + _SEARCH_BATCH]
+            found.extend(tuple(highlight_spans(text, stems)) for text in batch)
+        self.post_message(self.Searched(serial, found))
+
+    @on(Searched)
+    def _searched(self, message: Searched) -> None:
+        if message.serial != self._serial or not self._searching:
+            return
+        for block, spans in zip(self._searching, message.spans, strict=True):
+            if block.spans is None:
+                block.spans = spans
+        self._searching = []
+        if self._matches is None:
+            self.post_message(self.MatchMoved(0, len(self._all_matches())))
+
+    def _spans(self, block: _Block) -> Spans:
+        if block.spans is None:
+            block.spans = tuple(highlight_spans(block.text, self._stems))
+        return block.spans
+
+    def _all_matches(self) -> list[tuple[int, int]]:
+        """Every match, searching the blocks not searched yet."""
+        if self._matches is None:
+            self._matches = [
+                (number, span)
+                for number, block in enumerate(self._blocks)
+                for span in range(len(self._spans(block)))
+            ]
+        return self._matches
 
     # --- layout and rendering ---------------------------------------------------
 
@@ -229,60 +413,63 @@ class ArticleReader(ScrollView, can_focus=True):
         return self._matches[self.match_index]
 
     def _block_strips(self, number: int) -> list[Strip]:
-        cached = self._strips[number]
-        if cached is not None:
-            return cached
         block = self._blocks[number]
-        component = {
-            "title": "reader--title",
-            "facts": "reader--facts",
-            "notice": "reader--notice",
-            "paragraph": "",
-            "marker": "reader--marker",
-            "copy": "reader--copy",
-        }[block.kind]
-        style = self.get_component_rich_style(component) if component else Style()
+        if block.strips is not None:
+            return block.strips
+        styles = self._styles()
+        style = styles[_COMPONENTS[block.kind]]
         text = Text(block.text, style=style)
-        match_style = self.get_component_rich_style("reader--match")
         current = self._current_match()
-        for span_number, (start, end) in enumerate(block.spans):
-            if current == (number, span_number):
-                text.stylize(
-                    self.get_component_rich_style("reader--current-match"), start, end
-                )
-            else:
-                text.stylize(match_style, start, end)
-        indent = "  " if block.kind == "copy" else ""
+        for span_number, (start, end) in enumerate(self._spans(block)):
+            is_current = current == (number, span_number)
+            match = "reader--current-match" if is_current else "reader--match"
+            text.stylize(styles[match], start, end)
+        indent = _COPY_INDENT if block.kind == "copy" else ""
         width = max(1, self._width - len(indent))
-        lines = text.wrap(self.app.console, width)
+        console = self.app.console
+        base = styles["widget"]
         strips = []
-        base = self.rich_style
-        for line in lines:
+        for line in text.wrap(console, width):
             if indent:
-                line = Text("│ ", style=style) + line
-            segments = list(line.render(self.app.console))
-            strips.append(
-                Strip(segments).extend_cell_length(self._width).apply_style(base)
-            )
+                line = Text(indent, style=style) + line
+            # One strip a line: the widget's style under the text's, padded.
+            segments = list(Segment.apply_style(line.render(console), base))
+            length = line.cell_len
+            if length < self._width:
+                segments.append(Segment(" " * (self._width - length), base))
+            strips.append(Strip(segments, max(length, self._width)))
         strips.append(Strip.blank(self._width, base))
-        self._strips[number] = strips
+        block.strips = strips
+        if len(strips) != block.lines:
+            # `wrapped_lines` counted otherwise: place the blocks again.
+            block.lines = len(strips)
+            self.call_later(self._place)
         return strips
 
     def _layout(self) -> None:
-        """Wrap every block for the current width and size the scroll area."""
+        """Count the lines of each block for the current width and place them."""
         width = self.scrollable_content_region.width
         if width <= 0:
+            # Not on screen yet: placed when it gets a size.
+            self._starts, self._lines = [], 0
             return
-        if width != self._width:
-            self._width = width
-            self._strips = [None] * len(self._blocks)
-        starts = []
-        line = 0
-        for number in range(len(self._blocks)):
-            starts.append(line)
-            line += len(self._block_strips(number))
-        self._starts, self._lines = starts, line
-        self.virtual_size = Size(width, line)
+        self._width = width
+        console = self.app.console
+        for block in self._blocks:
+            if block.width != width:
+                indent = len(_COPY_INDENT) if block.kind == "copy" else 0
+                wrap_width = max(1, width - indent)
+                block.lines = wrapped_lines(block.text, wrap_width, console) + 1
+                block.width = width
+                block.strips = None
+        self._place()
+
+    def _place(self) -> None:
+        """Where each block starts, from their line counts; size the scroll area."""
+        starts = list(accumulate((block.lines for block in self._blocks), initial=0))
+        self._lines = starts.pop()
+        self._starts = starts
+        self.virtual_size = Size(self._width, self._lines)
         self.refresh()
 
     def _scroll_after_layout(self, y: int) -> None:
@@ -290,6 +477,10 @@ class ArticleReader(ScrollView, can_focus=True):
         self.call_after_refresh(self.scroll_to, y=y, animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
+        self._layout()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        # The scrollbar narrows the text by a column without a Resize event.
         self._layout()
 
     def _style_signature(self) -> tuple[Style, ...]:
@@ -302,6 +493,17 @@ class ArticleReader(ScrollView, can_focus=True):
         except KeyError:  # Before the stylesheet reached the widget.
             return ()
 
+    def _styles(self) -> dict[str, Style]:
+        """The components' styles, the widget's own (key "widget") and none
+        (key ""), looked up once for every block painted."""
+        if not self._paint_styles:
+            self._paint_styles = {
+                name: self.get_component_rich_style(name)
+                for name in self.COMPONENT_CLASSES
+            }
+            self._paint_styles.update({"widget": self.rich_style, "": Style()})
+        return self._paint_styles
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         # Focus changes restyle the border only: re-wrapping a long article
@@ -309,28 +511,26 @@ class ArticleReader(ScrollView, can_focus=True):
         signature = self._style_signature()
         if signature != self._painted_with:
             self._painted_with = signature
-            self._strips = [None] * len(self._blocks)
+            self._paint_styles = {}
+            for block in self._blocks:
+                block.strips = None
             self._layout()
 
     def _block_at_line(self, line: int) -> int | None:
         # Binary search: articles can have thousands of blocks.
-        low, high = 0, len(self._starts) - 1
-        if high < 0 or line >= self._lines:
+        if not self._starts or not 0 <= line < self._lines:
             return None
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self._starts[middle] <= line:
-                low = middle
-            else:
-                high = middle - 1
-        return low
+        return bisect_right(self._starts, line) - 1
 
     def render_line(self, y: int) -> Strip:
         line = int(self.scroll_offset.y) + y
         number = self._block_at_line(line)
-        if number is None:
-            return Strip.blank(self.scrollable_content_region.width, self.rich_style)
-        return self._block_strips(number)[line - self._starts[number]]
+        if number is not None:
+            strips = self._block_strips(number)
+            offset = line - self._starts[number]
+            if offset < len(strips):
+                return strips[offset]
+        return Strip.blank(self.scrollable_content_region.width, self.rich_style)
 
     # --- collapse markers -------------------------------------------------------
 
@@ -339,14 +539,16 @@ class ArticleReader(ScrollView, can_focus=True):
         anchor_block = self._blocks[anchor] if anchor is not None else None
         self.expanded = expanded
         self._rebuild_blocks()
+        if not self._searching:
+            # Only the copies shown anew are unsearched, and they are few.
+            self._all_matches()
+        # A worker still searching completes the matches when it answers.
+        self.set_reactive(ArticleReader.match_index, None)
+        self._layout()
         if anchor_block is not None and anchor_block.kind == "paragraph":
             # Keep the paragraph at the top of the view where it was.
-            for number, block in enumerate(self._blocks):
-                if block.kind == "paragraph" and block.text == anchor_block.text:
-                    self.scroll_to(
-                        y=self._starts[number], animate=False, immediate=True
-                    )
-                    break
+            number = self._blocks.index(anchor_block)
+            self.scroll_to(y=self._starts[number], animate=False, immediate=True)
 
     def action_toggle_all(self) -> None:
         if self.view is None or not self.view.runs:
@@ -358,8 +560,15 @@ class ArticleReader(ScrollView, can_focus=True):
     def _visible_marker(self) -> int | None:
         top = int(self.scroll_offset.y)
         bottom = top + self.scrollable_content_region.height
-        for number, block in enumerate(self._blocks):
-            if block.kind == "marker" and top <= self._starts[number] < bottom:
+        number = self._block_at_line(top)
+        if number is None:
+            return None
+        for block, start in zip(
+            self._blocks[number:], self._starts[number:], strict=True
+        ):
+            if start >= bottom:
+                break
+            if block.kind == "marker" and start >= top:
                 return block.run
         return None
 
@@ -378,40 +587,40 @@ class ArticleReader(ScrollView, can_focus=True):
     # --- matches ----------------------------------------------------------------
 
     def _jump(self, step: int) -> None:
-        if not self._matches:
+        matches = self._all_matches()
+        if not matches:
             self.notify("No matches in this article.", timeout=2)
             return
         if self.match_index is None:
             top = int(self.scroll_offset.y)
             after = [
-                i
-                for i, (block, _) in enumerate(self._matches)
-                if self._starts[block] >= top
+                i for i, (block, _) in enumerate(matches) if self._starts[block] >= top
             ]
             start = (
                 (after[0] if after else 0)
                 if step > 0
                 else (after[0] - 1 if after else -1)
             )
-            self.match_index = start % len(self._matches)
+            self.match_index = start % len(matches)
         else:
-            self.match_index = (self.match_index + step) % len(self._matches)
+            self.match_index = (self.match_index + step) % len(matches)
 
     def watch_match_index(self, old: int | None, new: int | None) -> None:
+        matches = self._matches or []
         for index in (old, new):
-            if index is not None and index < len(self._matches):
-                self._strips[self._matches[index][0]] = None
-        self._layout()
+            if index is not None and index < len(matches):
+                self._blocks[matches[index][0]].strips = None
+        self.refresh()
         if new is None:
             return
-        block = self._matches[new][0]
+        block = matches[new][0]
         self.scroll_to_region(
-            Region(0, self._starts[block], 1, len(self._block_strips(block))),
+            Region(0, self._starts[block], 1, self._blocks[block].lines),
             animate=False,
             center=True,
             immediate=True,
         )
-        self.post_message(self.MatchMoved(new + 1, len(self._matches)))
+        self.post_message(self.MatchMoved(new + 1, len(matches)))
 
     def action_next_match(self) -> None:
         self._jump(1)
