@@ -1,4 +1,5 @@
-"""`docs/benchmarks.md` from the figures `bench/run.py` saved, one run per size."""
+"""`docs/benchmarks.md` from the figures `bench/run.py` saved, one run per size,
+and those of `bench/index_choices.py`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from queries import KINDS
 
-__all__ = ["floors", "render"]
+__all__ = ["floors", "render", "render_choices"]
 
 FLOOR_SIZE = 100_000
 MB = 1_048_576
@@ -34,6 +35,10 @@ def _times(ratio: float | None) -> str:
 
 def _mb(size: float) -> str:
     return f"{size / MB:,.0f} MB"
+
+
+def _mb1(size: float) -> str:
+    return f"{size / MB:,.1f} MB"
 
 
 def _row(cells: Sequence[object]) -> str:
@@ -547,3 +552,343 @@ def render(runs: Sequence[dict[str, Any]]) -> str:
     for run in runs:
         lines.extend(_section(run))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def render_choices(data: dict[str, Any] | None) -> str:
+    """The section "Index design choices" from `bench/index_choices.py`'s
+    figures ("" before its first run)."""
+    if data is None:
+        return ""
+    subset = data["subset"]
+    formats = ", ".join(f"{n:,} {fmt}" for fmt, n in subset["formats"].items())
+    settings = data["settings"]
+    lines = [
+        "",
+        "## Index design choices",
+        "",
+        "Written by `python bench/index_choices.py` (see its docstring for what "
+        "each figure measures): what issue #3 asks to decide by measurement. "
+        f"Run {data['date']} on commit {data['commit']}, "
+        f"{data['seconds'] / 60:.0f} minutes, on the machine above "
+        f"({data['machine']['cpu']}, {data['machine']['cores']} cores, Python "
+        f"{data['machine']['python']}); load average {data['load_start']} at the "
+        f"start, {data['load_end']} at the end.",
+        "",
+        f"The files: {subset['files']:,} of the {data['corpus']['files']:,} files "
+        f"of the {data['corpus']['articles']:,}-article corpus (every k-th file, "
+        f"so every format and folder: {formats}), {subset['articles']:,} "
+        f"articles, {subset['bytes'] / MB:,.1f} MB, in a scratch copy. Every "
+        "build and every measure of memory runs in a fresh process; builds of "
+        f"each kind are interleaved ({settings['builds']} of each in the first "
+        f"part, {settings['writes']} in the next two) and the figures are their "
+        "medians. CPU times are given beside wall times: on this shared machine "
+        "they vary less, though still by a fifth or so between identical runs, "
+        "so differences smaller than that are not told apart here.",
+        "",
+    ]
+    lines.extend(_cores_section(data["cores"]))
+    lines.extend(_writer_section(data["whoosh_writer"]))
+    lines.extend(_schema_section(data["schemas"]))
+    lines.extend(_stored_section(data["stored_body"], data["schemas"]))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _cores_section(cores: dict[str, Any]) -> list[str]:
+    lines = [
+        "### One core or two",
+        "",
+        "A full build, `update_index(rebuild=True)` into an empty index folder. "
+        "As shipped, one worker process per core reads, parses and writes its "
+        "share of the files into a segment of its own, and the parent commits "
+        'the segments together. "One process" is the same build with '
+        "`index.store._PARALLEL_FROM` set out of reach (a switch for the "
+        "benchmark only): the path that folders under 64 files take, and any "
+        "build whose workers cannot start. CPU time is that of every process "
+        "in the tree and peak RSS their sum, sampled every 0.1 s from /proc. "
+        f"Load average {cores['load']} before.",
+        "",
+    ]
+    rows: list[list[object]] = []
+    for size in cores["sizes"]:
+        summary = size["summary"]
+        workers = summary["workers (one per core)"]
+        one = summary["one process"]
+        label = f"{size['files']:,} files, {workers['articles']:,} articles"
+        for mode, figure in summary.items():
+            rows.append(
+                [
+                    label if mode == "workers (one per core)" else "",
+                    mode,
+                    _ms(figure["seconds"]),
+                    f"{figure['articles_per_s']:,.0f}",
+                    _ms(figure["cpu"]),
+                    _ms(figure["parent_cpu"]),
+                    _mb(figure["peak_tree_rss"]),
+                    f"{figure['segments']:.0f}",
+                ]
+            )
+        rows.append(
+            [
+                "",
+                "**two cores vs one**",
+                _faster(one["seconds"], workers["seconds"]),
+                _x(_ratio(workers["articles_per_s"], one["articles_per_s"])),
+                _x(_ratio(workers["cpu"], one["cpu"])) + " the CPU",
+                "",
+                _x(_ratio(workers["peak_tree_rss"], one["peak_tree_rss"])) + " the RSS",
+                "",
+            ]
+        )
+    lines.extend(
+        _table(
+            [
+                "files",
+                "build",
+                "wall",
+                "articles/s",
+                "CPU (all processes)",
+                "CPU of the parent",
+                "peak RSS (all processes)",
+                "segments",
+            ],
+            rows,
+        )
+    )
+    each = "; ".join(
+        f"{size['files']:,} files, {mode}: "
+        + ", ".join(f"{_ms(run['seconds'])} ({run['load'].split()[0]})" for run in runs)
+        for size in cores["sizes"]
+        for mode, runs in size["runs"].items()
+    )
+    lines.append(f"Every build, wall time (load average before): {each}.")
+    lines.append("")
+    verdicts = []
+    for size in cores["sizes"]:
+        workers = size["summary"]["workers (one per core)"]
+        one = size["summary"]["one process"]
+        verdicts.append(
+            f"on {size['files']:,} files two cores built "
+            f"{_faster(one['seconds'], workers['seconds'])} for "
+            f"{_x(_ratio(workers['cpu'], one['cpu']))} the CPU time and "
+            f"{_x(_ratio(workers['peak_tree_rss'], one['peak_tree_rss']))} "
+            "the memory"
+        )
+    lines.append(
+        "**Chosen: one worker process per core, for 64 files or more.** Parsing "
+        "and writing are CPU-bound Python, so a second process is the only way "
+        f"a build uses the second core: {'; '.join(verdicts)}. Not twice as "
+        "fast: the workers together spent more CPU time than one process on "
+        "the same files, and other work on the machine took part of the second "
+        "core (see the load averages). Each worker holds its own Whoosh "
+        "posting pool, hence the memory; a first build of more than 600 files "
+        "commits its first 300 early, so that searching can start, which makes "
+        "two segments per worker. The threshold of 64 files itself is not "
+        "measured here."
+    )
+    lines.append("")
+    return lines
+
+
+def _x(ratio: float | None) -> str:
+    """A ratio close to 1, to two decimals."""
+    return "–" if ratio is None else f"{ratio:.2f}×"
+
+
+def _faster(one: float, other: float) -> str:
+    """`one` seconds against `other`, as "N× faster" or "N× slower"."""
+    ratio = _ratio(one, other) or 1.0
+    return f"{_x(ratio)} faster" if ratio >= 1 else f"{_x(1 / ratio)} slower"
+
+
+def _writer_section(writer: dict[str, Any]) -> list[str]:
+    lines = [
+        "### Whoosh's multiprocessing writer",
+        "",
+        f"The same {writer['documents']:,} articles, parsed beforehand with "
+        "newsdesk's loaders and `article_document` (parsing not timed), written "
+        "into a new index with the shipped schema and `compound=False` by each "
+        "of Whoosh's writers, in a fresh process. Wall and CPU time run from "
+        "the writer's creation to the end of `commit()`; CPU includes the "
+        "writer's sub-processes. With `procs=2` every document still goes "
+        "through the parent, which pickles them in batches of 100 into job "
+        "files for two sub-writers; with `procs=2` alone "
+        "(`multisegment=False`) the parent then merges their postings into one "
+        "segment. Load average "
+        f"{writer['load']} before.",
+        "",
+    ]
+    summary = writer["summary"]
+    one = summary["ix.writer()"]
+    rows = [
+        [
+            f"`{label}`",
+            _ms(figure["seconds"]),
+            f"{figure['docs_per_s']:,.0f}",
+            _ms(figure["cpu"]),
+            f"{figure['segments']:.0f}",
+            _mb1(figure["index_bytes"]),
+            _faster(one["seconds"], figure["seconds"]),
+            _x(_ratio(figure["cpu"], one["cpu"])),
+        ]
+        for label, figure in summary.items()
+    ]
+    lines.extend(
+        _table(
+            [
+                "writer",
+                "wall",
+                "docs/s",
+                "CPU",
+                "segments",
+                "index size",
+                "vs `ix.writer()`",
+                "CPU vs `ix.writer()`",
+            ],
+            rows,
+        )
+    )
+    split = summary["ix.writer(procs=2, multisegment=True)"]
+    merged = summary["ix.writer(procs=2)"]
+    lines.append(
+        "**Not used.** On documents already parsed, `procs=2, multisegment=True` "
+        f"wrote {_faster(one['seconds'], split['seconds'])} than one writer, for "
+        f"{_x(_ratio(split['cpu'], one['cpu']))} the CPU time; merged into "
+        "one segment (`procs=2` alone) it was "
+        f"{_faster(one['seconds'], merged['seconds'])}, the parent merging "
+        "every posting alone. Either way the parsing stays in one process and "
+        "every document is pickled through a file. newsdesk's "
+        "workers do what `multisegment=True` does, one segment per worker "
+        "committed by the parent, but each also reads and parses its own "
+        "files, so no document crosses a process boundary."
+    )
+    lines.append("")
+    return lines
+
+
+def _schema_section(schemas: dict[str, Any]) -> list[str]:
+    lines = [
+        "### What the index holds: spelling, compound files",
+        "",
+        f"One writer process on the same {schemas['documents']:,} parsed "
+        "articles. **shipped** is `make_schema()`: newsdesk's fused stemming "
+        "analyzer, bodies stored, no `spelling=True`, `compound=False`. **stock "
+        "StemmingAnalyzer** has title and body as `TEXT(analyzer="
+        "StemmingAnalyzer(), stored=True)`, the same tokens from Whoosh's "
+        "chained analyzer; **spelling=True** is that with `spelling=True` on "
+        "both, which indexes every word a second time, unstemmed, in "
+        "`spell_title` and `spell_body`. **compound=True** is the shipped "
+        "schema written as Whoosh writes by default, each segment's files in "
+        "one. **body not stored** keeps the body out of the stored fields. The "
+        "RSS is what a fresh process gains by opening the index with "
+        "`ArticleIndex` and running one search with snippets (VmRSS after "
+        f"minus before). Load average {schemas['load']} before.",
+        "",
+    ]
+    variants = schemas["variants"]
+    shipped = variants["shipped"]
+    rows = [
+        [
+            figure["label"],
+            _ms(figure["seconds"]),
+            _ms(figure["cpu"]),
+            _x(_ratio(figure["cpu"], shipped["cpu"])),
+            _mb1(figure["index_bytes"]),
+            _x(_ratio(figure["index_bytes"], shipped["index_bytes"])),
+            f"+{_mb1(figure['open_rss'])} ({_mb1(figure['open_rss_file'])} of files)",
+        ]
+        for figure in variants.values()
+    ]
+    lines.extend(
+        _table(
+            [
+                "index",
+                "build wall",
+                "build CPU",
+                "CPU vs shipped",
+                "index size",
+                "size vs shipped",
+                "open + one search, RSS",
+            ],
+            rows,
+        )
+    )
+    stock, spelling = variants["stock"], variants["spelling"]
+    compound = variants["compound"]
+    larger = _ratio(spelling["index_bytes"], stock["index_bytes"])
+    lines.append(
+        "**No `spelling=True`.** With the same analyzer it cost "
+        f"{_x(_ratio(spelling['cpu'], stock['cpu']))} the build CPU time and "
+        f"made the index {_x(larger)} as large; completion and correction "
+        "read the word list `words.txt` instead. (Whoosh's own chained analyzer cost "
+        f"{_x(_ratio(stock['cpu'], shipped['cpu']))} the CPU time of the "
+        "fused one, for the same tokens.) **`compound=False`.** Compound files "
+        f"took no less room ({_mb1(compound['index_bytes'])} against "
+        f"{_mb1(shipped['index_bytes'])}) and the build CPU time was within the "
+        "noise, but Whoosh maps a compound segment's whole file, and opening "
+        "the index and one search touched all of it: a process that opens the "
+        f"index and searches once grows by {_mb1(compound['open_rss'])} "
+        f"({_mb1(compound['open_rss_file'])} of it the mapped file) against "
+        f"{_mb1(shipped['open_rss'])}. Separate files are read as needed."
+    )
+    lines.append("")
+    return lines
+
+
+def _stored_section(stored: dict[str, Any], schemas: dict[str, Any]) -> list[str]:
+    queries = ", ".join(f"`{query}`" for query in stored["queries"])
+    lines = [
+        "### Stored body or read back from the file",
+        "",
+        f"The first page of 20 hits for each of {len(stored['queries'])} common "
+        f"queries ({queries}), one warm-up pass then {stored['repeats']} passes, "
+        "in one fresh process. **Stored**: `ArticleIndex.search(text, "
+        "limit=20)` on the shipped index, snippets cut from the stored body. "
+        "**Read back**: the same search on the index without the body, then "
+        "each of the 20 articles read from its file as the app's reader does "
+        "(`split_record_id`, `load_file(path, file_id, record)`, `collapse`). "
+        "Cutting the snippets from that text is not counted, so read back is "
+        "timed low. The files are in the page cache (the warm-up pass read "
+        f"them). Every page was full ({stored['hits_per_page']} hits or more). "
+        f"Load average {stored['load']} before.",
+        "",
+    ]
+    rows = [
+        [
+            label,
+            _ms(stored[key]["median"]),
+            _ms(stored[key]["p95"]),
+            _ms(stored[f"{key}_cpu"]["median"]),
+        ]
+        for key, label in (
+            ("stored", "stored: search, snippets from the stored body"),
+            ("bare", "read back: search (body not stored)"),
+            ("read_back", "read back: the 20 articles from their files"),
+            ("both", "read back: search + articles"),
+        )
+    ]
+    lines.extend(_table(["page of 20 hits", "median", "p95", "CPU median"], rows))
+    each = ", ".join(
+        f"{fmt} {_ms(figure['median'])}"
+        for fmt, figure in stored["read_back_article"].items()
+    )
+    variants = schemas["variants"]
+    shipped, bare = variants["shipped"], variants["bare"]
+    lines.append(
+        f"One article read back, median by format: {each} (a record of a JSONL "
+        "feed decodes the whole file)."
+    )
+    lines.append("")
+    lines.append(
+        "**The body is stored.** It makes the index "
+        f"{_x(_ratio(shipped['index_bytes'], bare['index_bytes']))} as large "
+        f"({_mb1(shipped['index_bytes'])} against {_mb1(bare['index_bytes'])}), "
+        "and in return a page of 20 hits with snippets takes "
+        f"{_ms(stored['stored']['median'])} (p95 {_ms(stored['stored']['p95'])}) "
+        f"instead of {_ms(stored['both']['median'])} (p95 "
+        f"{_ms(stored['both']['p95'])}) before any snippet is cut, with every "
+        "file already in the page cache. Everything else a result shows is "
+        "stored too. Only the reader goes back to the file, for the one "
+        "article opened, to show it as the file holds it now."
+    )
+    lines.append("")
+    return lines

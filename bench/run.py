@@ -22,7 +22,8 @@ Steps, all on the same files (a scratch copy of the generated corpus, so the
 7. incremental updates: nothing changed, then 1 % of the files changed.
 
 A full run saves its figures in `bench/results/N.json` and renders
-`docs/benchmarks.md` from every saved size. `--smoke` writes its report to
+`docs/benchmarks.md` from every saved size, followed by the index design
+choices that `bench/index_choices.py` saved. `--smoke` writes its report to
 `/tmp/newsdesk-bench/smoke.md` unless `--output` says otherwise, and saves
 nothing in the repository. The machine may be shared: every section records
 the load average, and CPU times are given beside wall times because they
@@ -67,7 +68,7 @@ from measure import (  # noqa: E402
     stats,
 )
 from queries import KINDS, BenchQuery, make_queries  # noqa: E402
-from report import render  # noqa: E402
+from report import render, render_choices  # noqa: E402
 
 from index.collapse import collapse  # noqa: E402
 from index.loaders import load_file  # noqa: E402
@@ -76,6 +77,9 @@ from index.search import ArticleIndex  # noqa: E402
 WORK = Path("/tmp/newsdesk-bench")
 RESULTS = BENCH / "results"
 DOC = REPO / "docs" / "benchmarks.md"
+CHOICES = RESULTS / "choices" / "index.json"
+"""`bench/index_choices.py`'s figures, in a folder of their own: every
+`RESULTS/*.json` is one corpus size."""
 FIRST_PAGE = 20
 """Hits per search with snippets: the CLI's default page."""
 APP_PAGE = 50
@@ -589,6 +593,16 @@ def _saved_results() -> list[dict[str, Any]]:
     ]
 
 
+def write_report(output: Path) -> None:
+    """The report from every saved size, then the index design choices."""
+    choices = (
+        json.loads(CHOICES.read_text(encoding="utf-8")) if CHOICES.exists() else None
+    )
+    output.write_text(
+        render(_saved_results()) + render_choices(choices), encoding="utf-8"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=10_000, help="articles")
@@ -612,7 +626,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.render_only:
         output = args.output or DOC
-        output.write_text(render(_saved_results()), encoding="utf-8")
+        write_report(output)
         say(f"report: {output}")
         return 0
     settings = _settings(args)
@@ -665,7 +679,7 @@ def main() -> int:
         saved = RESULTS / f"{settings.size}.json"
         saved.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
         output = args.output or DOC
-        output.write_text(render(_saved_results()), encoding="utf-8")
+        write_report(output)
     if not args.keep:
         shutil.rmtree(scratch)
     say(f"done in {results['seconds']:.0f} s; report: {output}")
