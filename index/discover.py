@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article import Problem
-from .loaders import article_format
+from .loaders import SUFFIX_FORMATS, name_suffix
 from .text import safe_name
 
 __all__ = ["FileEntry", "Scan", "folder_prefixes", "scan_folders"]
@@ -31,9 +31,14 @@ class FileEntry:
 
     file_id: str
     """Path relative to its articles folder (prefixed when there are several)."""
-    path: Path
+    location: str
+    """Where the file is (a plain string: most scanned files are never opened)."""
     size: int
     mtime_ns: int
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
 
 @dataclass
@@ -59,44 +64,61 @@ def folder_prefixes(folders: Sequence[Path]) -> list[str]:
 
 
 def _scan_one(folder: Path, prefix: str, scan: Scan) -> None:
-    def on_error(error: OSError) -> None:
-        where = Path(error.filename or folder)
-        try:
-            name = where.relative_to(folder).as_posix()
-        except ValueError:
-            name = str(where)
-        scan.skipped.append(Problem(prefix + name, f"cannot list: {error.strerror}"))
+    """Scan one folder: each directory's files in name order, then its
+    subdirectories in name order. Symlinked directories are not followed
+    (they could loop or lead out of the folder); symlinked files are."""
 
-    # followlinks=False: a symlinked folder could loop or leave the folder.
-    for directory, dirnames, filenames in os.walk(folder, onerror=on_error):
-        dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
-        base = Path(directory)
-        for name in sorted(filenames):
+    def scan_directory(directory: str, relative: str) -> None:
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            where = relative.rstrip("/") or "."
+            reason = f"cannot list: {error.strerror}"
+            scan.skipped.append(Problem(prefix + safe_name(where), reason))
+            return
+        subdirectories: list[os.DirEntry[str]] = []
+        for entry in entries:
+            name = entry.name
             if name.startswith("."):
                 continue
-            path = base / name
-            # Ids are shown and stored: no escape sequences, no stray bytes.
-            file_id = prefix + safe_name(path.relative_to(folder).as_posix())
-            if article_format(path) is None:
-                scan.skipped.append(Problem(file_id, "not an article format"))
-                continue
-            if path.stem.casefold() in _NOT_ARTICLES:
-                scan.skipped.append(Problem(file_id, "not an article (a README)"))
-                continue
             try:
-                info = path.stat()
-            except OSError as error:
-                reason = (
-                    "symlink loop"
-                    if error.errno == errno.ELOOP
-                    else f"cannot read: {error.strerror}"
-                )
-                scan.skipped.append(Problem(file_id, reason))
+                is_directory = entry.is_dir()
+            except OSError:
+                is_directory = False
+            if is_directory:
+                if not entry.is_symlink():
+                    subdirectories.append(entry)
                 continue
-            if not stat.S_ISREG(info.st_mode):
-                scan.skipped.append(Problem(file_id, "not a regular file"))
-                continue
-            scan.files.append(FileEntry(file_id, path, info.st_size, info.st_mtime_ns))
+            _add_file(entry, prefix + safe_name(relative + name), scan)
+        for entry in subdirectories:
+            scan_directory(entry.path, f"{relative}{entry.name}/")
+
+    scan_directory(os.fspath(folder), "")
+
+
+def _add_file(entry: os.DirEntry[str], file_id: str, scan: Scan) -> None:
+    suffix = name_suffix(entry.name)
+    if SUFFIX_FORMATS.get(suffix.lower()) is None:
+        scan.skipped.append(Problem(file_id, "not an article format"))
+        return
+    if entry.name[: len(entry.name) - len(suffix)].casefold() in _NOT_ARTICLES:
+        scan.skipped.append(Problem(file_id, "not an article (a README)"))
+        return
+    try:
+        info = entry.stat()
+    except OSError as error:
+        reason = (
+            "symlink loop"
+            if error.errno == errno.ELOOP
+            else f"cannot read: {error.strerror}"
+        )
+        scan.skipped.append(Problem(file_id, reason))
+        return
+    if not stat.S_ISREG(info.st_mode):
+        scan.skipped.append(Problem(file_id, "not a regular file"))
+        return
+    scan.files.append(FileEntry(file_id, entry.path, info.st_size, info.st_mtime_ns))
 
 
 def scan_folders(folders: Sequence[Path]) -> Scan:

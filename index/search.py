@@ -53,7 +53,7 @@ MAX_EXPANSIONS = 24
 """A prefix, wildcard or fuzzy term matches at most this many index terms."""
 _EXPANSION_SCAN = 1000
 """How many candidate terms are looked at to pick the most frequent ones."""
-_COMPLETION_POSTINGS = 20_000
+_COMPLETION_POSTINGS = 5_000
 """The word being typed is completed to its most frequent continuations, as
 many as together occur in about this many articles (at least one)."""
 SNIPPET_CHARS = 220

@@ -31,7 +31,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import queue
 import shutil
 import time
 from collections import Counter
@@ -41,6 +40,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any
 
@@ -90,7 +90,10 @@ _WORKER_POOL_MB = 128
 _MAX_WORD_CHARS = 40
 _DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 _UNDATED_LAST = 2**62
+# A first build publishes what it has after this many files or bytes
+# (whichever comes first), so that searching can start early.
 _EARLY_PUBLISH_FILES = 300
+_EARLY_PUBLISH_BYTES = 1_000_000
 
 
 class IndexUnusableError(Exception):
@@ -399,20 +402,20 @@ class _Share:
 
 
 # Set in each worker process by `_start_worker`.
-_worker_progress: Any = None
+_worker_progress: Connection | None = None
 
 
-def _start_worker(progress: Any) -> None:
+def _start_worker(progress: Connection) -> None:
     global _worker_progress
     _worker_progress = progress
-    # Progress is disposable: a worker must be able to exit unread.
-    progress.cancel_join_thread()
 
 
 def _index_share(
     generation_dir: str, share: Sequence[tuple[FileEntry, str | None]]
 ) -> _Share:
     """In a worker process: read and parse `share`, writing a new segment."""
+    progress = _worker_progress
+    assert progress is not None, "set by _start_worker"
     ix = whoosh_index.open_dir(generation_dir)
     # Unlocked, as in Whoosh's own multiprocessing writer: the parent holds
     # the lock and commits this segment.
@@ -429,7 +432,9 @@ def _index_share(
         files += 1
         articles += len(loaded.documents)
         if number % _REPORT_EVERY == 0 or number == len(share):
-            _worker_progress.put((files, articles))
+            # Sent at once: a queue's feeder thread was starved for minutes
+            # while the segment was written, and the progress bar stalled.
+            progress.send((files, articles))
             files = articles = 0
     if any(loaded.ids for loaded in kept):
         segment = writer._finalize_segment()
@@ -452,12 +457,9 @@ def _shares(
     return [[work[number] for number in sorted(share)] for share in shares if share]
 
 
-def _drain(progress: Any, advance: Callable[[int, int], None]) -> None:
-    while True:
-        try:
-            files, articles = progress.get_nowait()
-        except queue.Empty:
-            return
+def _drain(progress: Connection, advance: Callable[[int, int], None]) -> None:
+    while progress.poll():
+        files, articles = progress.recv()
         advance(files, articles)
 
 
@@ -472,13 +474,15 @@ def _index_in_workers(
     guard, a captured stderr, a worker killed): the caller then indexes in
     this process. A full disk is raised, since that would fail here too."""
     context = _pool_context()
-    progress = context.Queue()
+    # One pipe for every worker: each message is written whole (far below
+    # PIPE_BUF), so messages from two workers never interleave.
+    progress, sending = context.Pipe(duplex=False)
     shares = _shares(work, os.cpu_count() or 1)
     pool = ProcessPoolExecutor(
         max_workers=len(shares),
         mp_context=context,
         initializer=_start_worker,
-        initargs=(progress,),
+        initargs=(sending,),
     )
     finished = False
     try:
@@ -506,6 +510,7 @@ def _index_in_workers(
                 process.kill()
         pool.shutdown(wait=finished, cancel_futures=True)
         progress.close()
+        sending.close()
 
 
 def _read_manifest(generation_dir: Path) -> tuple[dict[str, _FileRecord], int]:
@@ -697,6 +702,19 @@ def _commit(writer: Any, segments: list[Any]) -> None:
     writer.commit(mergetype=merge_policy if segments else MERGE_SMALL)
 
 
+def _early_files(work: Sequence[tuple[FileEntry, str | None]]) -> int:
+    """How many files a first build indexes before publishing them.
+
+    Counted in bytes too: one JSONL feed can hold hundreds of articles (the
+    first 300 files of the 100,000-article benchmark took a minute)."""
+    size = 0
+    for count, (entry, _sha) in enumerate(work[:_EARLY_PUBLISH_FILES], start=1):
+        size += entry.size
+        if size >= _EARLY_PUBLISH_BYTES:
+            return count
+    return min(len(work), _EARLY_PUBLISH_FILES)
+
+
 def _build(
     locations: Locations,
     progress: ProgressCallback | None,
@@ -732,11 +750,8 @@ def _build(
         # With no index to fall back on, the first files are published early
         # so that searching can start while the rest is indexed.
         early = previous is None and len(work) > 2 * _EARLY_PUBLISH_FILES
-        chunks = (
-            [work[:_EARLY_PUBLISH_FILES], work[_EARLY_PUBLISH_FILES:]]
-            if early
-            else [work]
-        )
+        first = _early_files(work)
+        chunks = [work[:first], work[first:]] if early else [work]
         tally = _Tally(started, len(work), progress)
         words: Counter[str] = Counter()
         for chunk in chunks:

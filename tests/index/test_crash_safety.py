@@ -173,7 +173,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pat
     ("phase", "share", "delay", "then_rebuild"),
     [
         pytest.param("scanning", 0.0, 0.0, False, id="while-scanning"),
-        pytest.param("indexing", 0.0, 0.2, False, id="early-indexing"),
+        pytest.param("indexing", 0.0, 0.0, False, id="early-indexing"),
         pytest.param("indexing", 0.6, 0.0, True, id="well-into-indexing"),
     ],
 )

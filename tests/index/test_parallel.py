@@ -8,6 +8,7 @@ the app completes and corrects from.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 from index.locations import Locations
 from index.search import ArticleIndex
-from index.store import read_meta, read_words, update_index
+from index.store import Progress, read_meta, read_words, update_index
 
 from .test_update import write_article
 
@@ -123,3 +124,38 @@ def test_a_large_update_replaces_changed_articles(locations: Locations) -> None:
     again = update_index(locations)
     assert again.line() == "+0 new, ~0 changed, -0 removed, 0 skipped"
     assert len(hits(locations.index_dir, "harbour")) == FILES - 5 + 1
+
+
+def test_a_first_build_is_searchable_after_a_big_first_feed(
+    locations: Locations,
+) -> None:
+    """A JSONL feed can hold hundreds of articles: a first build publishes it
+    on its own, not only after the first 300 files."""
+    folder = locations.folders[0]
+    records = [
+        json.dumps(
+            {
+                "title": f"Ferry bulletin {number}",
+                "text": f"{marker(number)} sailing times. " + "Harbour news. " * 300,
+            }
+        )
+        for number in range(300)
+    ]
+    (folder / "a-feed.jsonl").write_text("\n".join(records), encoding="utf-8")
+    # More than twice the 300 files after which a first build publishes.
+    small = 650
+    for number in range(small):
+        write_article(folder, f"notes/{number:03d}.txt", "Pier note", "Lights on.")
+    searchable_while_indexing: list[int] = []
+
+    def look(progress: Progress) -> None:
+        if progress.phase == "indexing" and read_meta(locations.index_dir):
+            searchable_while_indexing.append(
+                len(hits(locations.index_dir, "ferry bulletin"))
+            )
+
+    summary = update_index(locations, progress=look)
+
+    assert summary.articles == 300 + small
+    assert searchable_while_indexing
+    assert searchable_while_indexing[0] == 300
