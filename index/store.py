@@ -218,7 +218,8 @@ class Progress:
     """How far an update has got; sent often, so small."""
 
     phase: str
-    """`scanning`, `indexing` or `committing`."""
+    """`scanning`, `indexing`, `writing` (every file read, worker processes
+    still writing their segments: a third of a large build) or `committing`."""
     done: int
     total: int
     articles: int
@@ -672,16 +673,26 @@ def _index_files(
     those are returned for the commit."""
     shares = None
     done, added = tally.done, tally.added
+    writing = False
+
+    def advance(files: int, articles: int) -> None:
+        nonlocal writing
+        tally.advance(files, articles)
+        if not writing and tally.done == done + len(work):
+            writing = True
+            tally.report("writing")
+
     if len(work) >= _PARALLEL_FROM and (os.cpu_count() or 1) >= 2:
-        shares = _index_in_workers(generation_dir, work, tally.advance)
+        shares = _index_in_workers(generation_dir, work, advance)
     if shares is not None:
         for share in shares:
             for loaded in share.loaded:
                 _record(writer, loaded, records, summary)
                 added += len(loaded.ids)
             words.update(share.words)
-        # The workers' last progress reports may still be in flight.
-        tally.advance(done + len(work) - tally.done, added - tally.added)
+        # Progress counted what the workers reported; the shares are the truth.
+        if (tally.done, tally.added) != (done + len(work), added):
+            tally.advance(done + len(work) - tally.done, added - tally.added)
         return [share.segment for share in shares if share.segment is not None]
     for entry, sha in work:
         loaded = _load_for_index(entry, sha)

@@ -203,6 +203,8 @@ class NewsdeskApp(App[None]):
                 f"indexing {progress.done:,}/{progress.total:,} files · "
                 f"{rate:,.0f} articles/s"
             )
+        elif progress.phase == "writing":
+            note = "writing the index…"
         else:
             note = f"{progress.phase}…"
         self._status_progress = Text(note, style="italic")

@@ -244,6 +244,16 @@ class _ProgressReport:
         self.drawn = False
 
     def __call__(self, progress: Progress) -> None:
+        if progress.phase == "writing":
+            # Every file is read; the last third of a large build is spent
+            # writing segments, and a full bar alone looked stuck.
+            if self.tty:
+                self.stream.write(f"\r{'█' * 24} writing the index…\x1b[K")
+                self.stream.flush()
+                self.drawn = True
+            else:
+                print("writing the index …", file=self.stream, flush=True)
+            return
         if progress.phase != "indexing" or not progress.total:
             return
         rate = progress.articles / progress.elapsed if progress.elapsed > 0 else 0.0

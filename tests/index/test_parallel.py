@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -159,3 +161,31 @@ def test_a_first_build_is_searchable_after_a_big_first_feed(
     assert summary.articles == 300 + small
     assert searchable_while_indexing
     assert searchable_while_indexing[0] == 300
+
+
+def test_the_cli_says_when_the_workers_are_writing(tmp_path: Path) -> None:
+    """After every file is read, a large build spends a third of its time
+    writing segments: the progress says so instead of sitting at 100 %."""
+    articles = tmp_path / "articles"
+    write_folder(articles)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "index",
+            "--articles",
+            str(articles),
+            "--index",
+            str(tmp_path / "index"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    last_read = max(n for n, line in enumerate(lines) if f"{FILES}/{FILES}" in line)
+    assert lines[last_read + 1 :] == ["writing the index …"]
+    assert result.stdout.startswith(f"+{FILES} new")

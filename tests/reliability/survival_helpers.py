@@ -165,7 +165,7 @@ def newsdesk(
     )
 
 
-_PROGRESS = re.compile(r"^indexing [\d,]+/[\d,]+ files · ")
+_PROGRESS = re.compile(r"^(?:indexing [\d,]+/[\d,]+ files · |writing the index …$)")
 
 
 def stderr_lines(stderr: str) -> list[str]:
