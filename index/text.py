@@ -90,6 +90,8 @@ def clean_text(text: str) -> str:
 def safe_name(name: str) -> str:
     """A file name as one line of plain text: controls and escape sequences
     become `?`, and bytes that were not UTF-8 (surrogates) too."""
+    if name.isascii() and name.isprintable():
+        return name  # Nearly every name: nothing to replace.
     name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     name = _ESCAPE_SEQUENCE.sub("?", name)
     return _UNSAFE_CHARACTERS.sub("?", name).replace("\n", "?").replace("\t", "?")
