@@ -23,7 +23,13 @@ from whoosh.fields import TEXT
 from whoosh.formats import Positions
 from whoosh.lang.porter import stem
 
-__all__ = ["FusedPositions", "FusedStemmingAnalyzer", "stemmed_text", "words_of"]
+__all__ = [
+    "FusedPositions",
+    "FusedStemmingAnalyzer",
+    "stem_word",
+    "stemmed_text",
+    "words_of",
+]
 
 _STOP_WORDS = StemmingAnalyzer()[2].stops
 _MIN_SIZE = 2
@@ -33,7 +39,8 @@ _TOKEN = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*")
 
 
 @functools.lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
+def stem_word(word: str) -> str:
+    """Porter's stem of a lowercased word, cached (the same words recur)."""
     return str(stem(word))
 
 
@@ -99,7 +106,7 @@ class FusedStemmingAnalyzer(Analyzer):  # type: ignore[misc]
         # Whoosh's StopFilter keeps the first kept token's position and numbers
         # the later ones consecutively (stop words leave no gaps after it).
         first = start_pos + words.index(kept[0])
-        return enumerate(map(_stem, kept), start=first)
+        return enumerate(map(stem_word, kept), start=first)
 
     def _tokens(
         self,

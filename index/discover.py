@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .article import Problem
-from .loaders import SUFFIX_FORMATS, name_suffix
+from .loaders import format_of_suffix, name_suffix
 from .text import safe_name
 
 __all__ = ["FileEntry", "Scan", "folder_prefixes", "scan_folders"]
@@ -100,7 +100,7 @@ def _scan_one(folder: Path, prefix: str, scan: Scan) -> None:
 
 def _add_file(entry: os.DirEntry[str], file_id: str, scan: Scan) -> None:
     suffix = name_suffix(entry.name)
-    if SUFFIX_FORMATS.get(suffix.lower()) is None:
+    if format_of_suffix(suffix) is None:
         scan.skipped.append(Problem(file_id, "not an article format"))
         return
     if entry.name[: len(entry.name) - len(suffix)].casefold() in _NOT_ARTICLES:

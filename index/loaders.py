@@ -36,6 +36,7 @@ __all__ = [
     "SUFFIX_FORMATS",
     "LoadedFile",
     "article_format",
+    "format_of_suffix",
     "load_file",
     "split_record_id",
 ]
@@ -88,7 +89,12 @@ class LoadedFile:
 
 def article_format(path: Path) -> str | None:
     """The format a file is loaded as, from its suffix; None when unknown."""
-    return SUFFIX_FORMATS.get(path.suffix.lower())
+    return format_of_suffix(path.suffix)
+
+
+def format_of_suffix(suffix: str) -> str | None:
+    """The format a file suffix (`.TXT`, `.jsonl`) is loaded as; None when unknown."""
+    return SUFFIX_FORMATS.get(suffix.lower())
 
 
 def name_suffix(name: str) -> str:

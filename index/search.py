@@ -30,10 +30,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.lang.porter import stem
 from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser
 from whoosh.qparser.dateparse import DateParserPlugin
 
+from .analysis import stem_word
 from .store import SCHEMA_VERSION, IndexUnusableError, read_meta, read_words
 from .text import safe_name
 
@@ -254,11 +254,6 @@ class SearchResult:
     """The words the last, partly typed word was completed to."""
 
 
-@functools.lru_cache(maxsize=100_000)
-def _stem(word: str) -> str:
-    return str(stem(word))
-
-
 @functools.lru_cache(maxsize=256)
 def _candidate_words(stems: frozenset[str]) -> re.Pattern[str]:
     """Words that may stem to one of `stems`.
@@ -277,7 +272,7 @@ def _word_spans(text: str, stems: frozenset[str]) -> list[tuple[int, int]]:
     return [
         match.span()
         for match in _candidate_words(stems).finditer(text)
-        if _stem(match.group().lower()) in stems
+        if stem_word(match.group().lower()) in stems
     ]
 
 

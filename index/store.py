@@ -173,13 +173,18 @@ def read_meta(index_dir: Path) -> IndexMeta | None:
         return None
 
 
-def _write_atomically(path: Path, data: Any) -> None:
+def _write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text` whole: a crash leaves the old file or the new."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(temporary, "w", encoding="utf-8") as stream:
-        json.dump(data, stream, ensure_ascii=False)
+        stream.write(text)
         stream.flush()
         os.fsync(stream.fileno())
     os.replace(temporary, path)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    _write_atomically(path, json.dumps(data, ensure_ascii=False))
 
 
 @contextmanager
@@ -385,12 +390,8 @@ def read_words(generation_dir: Path) -> Counter[str]:
 
 
 def _write_words(generation_dir: Path, words: Counter[str]) -> None:
-    temporary = generation_dir / f".{_WORDS}.{os.getpid()}.tmp"
-    with open(temporary, "w", encoding="utf-8") as stream:
-        stream.writelines(f"{word} {words[word]}\n" for word in sorted(words))
-        stream.flush()
-        os.fsync(stream.fileno())
-    os.replace(temporary, generation_dir / _WORDS)
+    text = "".join(f"{word} {words[word]}\n" for word in sorted(words))
+    _write_atomically(generation_dir / _WORDS, text)
 
 
 @dataclass(frozen=True)
@@ -560,7 +561,7 @@ def _write_manifest(
     toc: int,
     scan_skipped: Sequence[Problem],
 ) -> None:
-    _write_atomically(
+    _write_json(
         generation_dir / _MANIFEST,
         {
             "toc": toc,
@@ -761,7 +762,7 @@ def _build(
             built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             build_seconds=round(time.monotonic() - started, 3),
         )
-        _write_atomically(index_dir / _CURRENT, meta.as_json)
+        _write_json(index_dir / _CURRENT, meta.as_json)
 
     try:
         if progress is not None:
