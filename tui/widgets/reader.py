@@ -260,10 +260,7 @@ class ArticleReader(ScrollView, can_focus=True):
             if block.kind in _SEARCHED:
                 block.spans = None
                 block.strips = None
-        self._start_search()
-        # Match numbers change with the words; `n` starts again from the view.
-        self.set_reactive(ArticleReader.match_index, None)
-        self.post_message(self.MatchMoved(0, len(self._matches or ())))
+        self._restart_matches()
         self.refresh()
 
     def show_message(self, title: str, text: str) -> None:
@@ -282,11 +279,15 @@ class ArticleReader(ScrollView, can_focus=True):
 
     def _new_content(self) -> None:
         self._rebuild_blocks()
+        self._restart_matches()
+        self._layout()
+
+    def _restart_matches(self) -> None:
+        """Find the query's words afresh, for new blocks or new words."""
         self._start_search()
-        # Match numbers change with the blocks; `n` starts again from the view.
+        # Match numbers change: `n` starts again from the view.
         self.set_reactive(ArticleReader.match_index, None)
         self.post_message(self.MatchMoved(0, len(self._matches or ())))
-        self._layout()
 
     @property
     def collapsed_count(self) -> int:
