@@ -25,25 +25,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-for _path in (str(REPO), str(BENCH)):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
-
-from make_corpus import (  # noqa: E402
+from _paths import BENCH, REPO
+from make_corpus import (
     DEFAULT_SEED,
     default_corpus_dir,
     ensure_corpus,
     long_article,
 )
-from queries import KINDS, make_queries  # noqa: E402
+from queries import KINDS, make_queries
 
-from index.collapse import collapse  # noqa: E402
-from index.loaders import load_file  # noqa: E402
-from index.locations import Locations  # noqa: E402
-from index.search import ArticleIndex  # noqa: E402
-from index.store import read_meta, update_index  # noqa: E402
+from index.collapse import collapse
+from index.loaders import load_file
+from index.locations import Locations
+from index.search import ArticleIndex
+from index.store import read_meta, update_index
 
 OUT = Path("/tmp/newsdesk-bench/profiles")
 _LINE = re.compile(r":\d+\)$")

@@ -49,16 +49,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-for _path in (str(REPO), str(BENCH)):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
-
-from make_corpus import default_corpus_dir, ensure_corpus  # noqa: E402
-from measure import (  # noqa: E402
+import _paths  # noqa: F401  (puts the repository and bench/ on sys.path)
+from make_corpus import default_corpus_dir, ensure_corpus
+from measure import (
     ChildResult,
     folder_bytes,
     git_commit,
@@ -66,21 +61,22 @@ from measure import (  # noqa: E402
     machine,
     run_child,
     stats,
+    timed,
 )
-from run import CHOICES, DOC, write_report  # noqa: E402
-from whoosh import index as whoosh_index  # noqa: E402
-from whoosh.analysis import StemmingAnalyzer  # noqa: E402
-from whoosh.fields import TEXT  # noqa: E402
+from run import CHOICES, DOC, write_report
+from whoosh import index as whoosh_index
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import TEXT
 
-import index.store as store  # noqa: E402
-from index.analysis import stemmed_text  # noqa: E402
-from index.article import ArticleError  # noqa: E402
-from index.collapse import collapse  # noqa: E402
-from index.discover import scan_folders  # noqa: E402
-from index.loaders import load_file, split_record_id  # noqa: E402
-from index.locations import Locations  # noqa: E402
-from index.search import ArticleIndex, Hit  # noqa: E402
-from index.store import IndexMeta, article_document, make_schema  # noqa: E402
+import index.store as store
+from index.analysis import stemmed_text
+from index.article import ArticleError
+from index.collapse import collapse
+from index.discover import scan_folders
+from index.loaders import load_file, split_record_id
+from index.locations import Locations
+from index.search import ArticleIndex, Hit
+from index.store import IndexMeta, article_document, make_schema
 
 WORK = Path("/tmp/newsdesk-bench/choices")
 CORPUS_SIZE = 10_000
@@ -321,17 +317,6 @@ def _read_page(hits: Sequence[Hit]) -> list[tuple[str, float]]:
     return seconds
 
 
-Result = TypeVar("Result")
-
-
-def _timed(call: Callable[[], Result]) -> tuple[float, float, Result]:
-    """Wall and CPU seconds of one call, and what it returned."""
-    cpu = time.process_time()
-    started = time.perf_counter()
-    result = call()
-    return time.perf_counter() - started, time.process_time() - cpu, result
-
-
 def child_pages(stored: str, bare: str, repeats: int) -> dict[str, Any]:
     """Part 4: the first page with snippets from the stored body, against a
     page from the index without it plus its 20 articles read back."""
@@ -343,11 +328,11 @@ def child_pages(stored: str, bare: str, repeats: int) -> dict[str, Any]:
     # One warm-up pass: after it every file is in the page cache.
     for number in range(repeats + 1):
         for query in QUERIES:
-            wall, cpu, _ = _timed(partial(with_body.search, query, limit=FIRST_PAGE))
-            bare_wall, bare_cpu, page = _timed(
+            wall, cpu, _ = timed(partial(with_body.search, query, limit=FIRST_PAGE))
+            bare_wall, bare_cpu, page = timed(
                 partial(without_body.search, query, limit=FIRST_PAGE)
             )
-            read_wall, read_cpu, articles = _timed(partial(_read_page, page.hits))
+            read_wall, read_cpu, articles = timed(partial(_read_page, page.hits))
             hits.append(len(page.hits))
             if number == 0:
                 continue

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = [
     "Stats",
@@ -31,6 +31,7 @@ __all__ = [
     "run_child",
     "stats",
     "time_calls",
+    "timed",
 ]
 
 REPO = Path(__file__).resolve().parent.parent
@@ -73,6 +74,17 @@ def time_calls(call: Callable[[], object], repeats: int) -> list[float]:
         call()
         samples.append(time.perf_counter() - started)
     return samples
+
+
+Result = TypeVar("Result")
+
+
+def timed(call: Callable[[], Result]) -> tuple[float, float, Result]:
+    """Wall and CPU seconds of one call, and what it returned."""
+    cpu = time.process_time()
+    started = time.perf_counter()
+    result = call()
+    return time.perf_counter() - started, time.process_time() - cpu, result
 
 
 def _status_kb(pid: int | str, key: str) -> int:
@@ -226,22 +238,21 @@ def load_average() -> str:
         return "?"
 
 
+def _git(*args: str) -> str:
+    """What `git ARGS` in the repository prints, stripped."""
+    return subprocess.run(
+        ["git", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 def git_commit() -> str:
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        commit = _git("rev-parse", "--short", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
         return commit + (" (with uncommitted changes)" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"

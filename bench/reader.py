@@ -32,28 +32,22 @@ import asyncio
 import re
 import sys
 import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-for _path in (str(REPO), str(BENCH)):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
+import _paths  # noqa: F401  (puts the repository and bench/ on sys.path)
+from app_child import FrameWatch
+from make_corpus import long_article, read_donors
+from measure import load_average, stats, timed
+from whoosh.lang.porter import stem
 
-from app_child import FrameWatch  # noqa: E402
-from make_corpus import long_article, read_donors  # noqa: E402
-from measure import load_average, stats  # noqa: E402
-from whoosh.lang.porter import stem  # noqa: E402
-
-from index.collapse import collapse  # noqa: E402
-from index.loaders import load_file  # noqa: E402
-from index.locations import Locations  # noqa: E402
-from index.search import highlight_spans  # noqa: E402
-from index.store import update_index  # noqa: E402
-from tui.cli import make_app  # noqa: E402
+from index.collapse import collapse
+from index.loaders import load_file
+from index.locations import Locations
+from index.search import highlight_spans
+from index.store import update_index
+from tui.cli import make_app
 
 WORK = Path("/tmp/newsdesk-bench/reader")
 SIZE = (120, 36)
@@ -83,13 +77,6 @@ def _stems(query: str) -> frozenset[str]:
     return frozenset(stem(word) for word in words if len(word) >= 4)
 
 
-def _timed(call: Callable[[], Any]) -> tuple[float, float, Any]:
-    cpu = time.process_time()
-    started = time.perf_counter()
-    result = call()
-    return time.perf_counter() - started, time.process_time() - cpu, result
-
-
 def _record(
     samples: dict[str, list[float]], name: str, wall: float, cpu: float
 ) -> None:
@@ -113,10 +100,10 @@ async def measure(
             for name, path in files.items():
                 samples = out[name]
                 cpu_started, started = time.process_time(), time.perf_counter()
-                load_wall, load_cpu, loaded = _timed(partial(load_file, path))
+                load_wall, load_cpu, loaded = timed(partial(load_file, path))
                 article = loaded.articles[0]
                 stems = _stems(article.title if query is None else query)
-                collapse_wall, collapse_cpu, view = _timed(
+                collapse_wall, collapse_cpu, view = timed(
                     partial(collapse, article.paragraphs, article.title)
                 )
 

@@ -46,33 +46,29 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-for _path in (str(REPO), str(BENCH)):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
-
-from make_corpus import (  # noqa: E402
+from _paths import BENCH, REPO
+from make_corpus import (
     DEFAULT_SEED,
     default_corpus_dir,
     ensure_corpus,
     long_article,
     read_donors,
 )
-from measure import (  # noqa: E402
+from measure import (
     folder_bytes,
     git_commit,
     load_average,
     machine,
     run_child,
     stats,
+    timed,
 )
-from queries import KINDS, BenchQuery, make_queries  # noqa: E402
-from report import render, render_choices  # noqa: E402
+from queries import KINDS, BenchQuery, make_queries
+from report import render, render_choices
 
-from index.collapse import collapse  # noqa: E402
-from index.loaders import load_file  # noqa: E402
-from index.search import ArticleIndex  # noqa: E402
+from index.collapse import collapse
+from index.loaders import load_file
+from index.search import ArticleIndex
 
 WORK = Path("/tmp/newsdesk-bench")
 RESULTS = BENCH / "results"
@@ -268,13 +264,6 @@ def bench_incremental(
 # --- queries ----------------------------------------------------------------
 
 
-def _timed(call: Callable[[], Any]) -> tuple[float, float, Any]:
-    cpu = time.process_time()
-    started = time.perf_counter()
-    result = call()
-    return time.perf_counter() - started, time.process_time() - cpu, result
-
-
 def _passes(
     queries: list[BenchQuery],
     search: Callable[[BenchQuery], int],
@@ -286,7 +275,7 @@ def _passes(
         search(query)
     for _ in range(repeats):
         for query in queries:
-            wall, cpu, total = _timed(partial(search, query))
+            wall, cpu, total = timed(partial(search, query))
             kind = samples.setdefault(query.kind, {"wall": [], "cpu": [], "total": []})
             kind["wall"].append(wall)
             kind["cpu"].append(cpu)
@@ -326,7 +315,7 @@ def bench_queries(
             finally:
                 index.close()
 
-        opens.append(_timed(open_and_search)[0])
+        opens.append(timed(open_and_search)[0])
 
     index = ArticleIndex(index_dir)
 
@@ -411,7 +400,7 @@ def bench_tantivy(
         return None
     say("tantivy: parsing the files with newsdesk's loaders …")
     load = load_average()
-    parse_wall, _parse_cpu, documents = _timed(lambda: load_documents(articles))
+    parse_wall, _parse_cpu, documents = timed(lambda: load_documents(articles))
     say(f"  {len(documents):,} documents in {parse_wall:.1f} s")
     baseline = TantivyBaseline(scratch / "tantivy")
     build_cpu = time.process_time()
@@ -467,7 +456,7 @@ def bench_reader(settings: Settings, typical: Path, big: Path) -> dict[str, Any]
         walls, cpus = [], []
         collapsed = read()
         for _ in range(repeats):
-            wall, cpu, _ = _timed(read)
+            wall, cpu, _ = timed(read)
             walls.append(wall)
             cpus.append(cpu)
         paragraphs = len(load_file(path).articles[0].paragraphs)

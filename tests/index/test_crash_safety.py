@@ -9,7 +9,6 @@ the concurrent reads are the real thing.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
 import shutil
@@ -26,6 +25,8 @@ import pytest
 from index.locations import Locations
 from index.search import ArticleIndex
 from index.store import IndexBusyError, read_meta, update_index, writer_lock
+
+from ..reliability.survival_helpers import clean_env, kill_group, newsdesk
 
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32", reason="SIGKILL and fcntl locks are POSIX"
@@ -65,22 +66,6 @@ with writer_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     sys.stdin.readline()
 """
-
-
-def clean_env(home: Path) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("NEWSDESK_", "XDG_"))
-    }
-    env.update(
-        HOME=str(home),
-        XDG_CONFIG_HOME=str(home / "config"),
-        XDG_DATA_HOME=str(home / "data"),
-        XDG_CACHE_HOME=str(home / "cache"),
-        NO_COLOR="1",
-    )
-    return env
 
 
 def generate_articles(folder: Path, count: int = FILES, seed: int = 7) -> None:
@@ -124,11 +109,6 @@ def start_writer(articles: Path, index_dir: Path, mode: str) -> subprocess.Popen
         # Its own process group, so its worker processes can be killed too.
         start_new_session=True,
     )
-
-
-def kill_group(process: subprocess.Popen[str]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 def run_and_kill(
@@ -274,21 +254,13 @@ def test_a_second_writer_is_refused_with_status_3(
     shutil.copytree(built, index_dir)
 
     with writer_lock(index_dir):
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "tui.cli",
-                "index",
-                "--articles",
-                str(articles),
-                "--index",
-                str(index_dir),
-            ],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            env=clean_env(tmp_path / "home"),
+        result = newsdesk(
+            "index",
+            "--articles",
+            articles,
+            "--index",
+            index_dir,
+            home=tmp_path / "home",
             timeout=60,
         )
 

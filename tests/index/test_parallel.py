@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from index.locations import Locations
 from index.search import ArticleIndex
 from index.store import Progress, read_meta, read_words, update_index
 
+from ..reliability.survival_helpers import newsdesk
 from .test_update import write_article
 
 FILES = 120
@@ -168,19 +167,13 @@ def test_the_cli_says_when_the_workers_are_writing(tmp_path: Path) -> None:
     writing segments: the progress says so instead of sitting at 100 %."""
     articles = tmp_path / "articles"
     write_folder(articles)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tui.cli",
-            "index",
-            "--articles",
-            str(articles),
-            "--index",
-            str(tmp_path / "index"),
-        ],
-        capture_output=True,
-        text=True,
+    result = newsdesk(
+        "index",
+        "--articles",
+        articles,
+        "--index",
+        tmp_path / "index",
+        home=tmp_path / "home",
         timeout=300,
     )
 

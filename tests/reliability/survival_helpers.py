@@ -40,6 +40,7 @@ __all__ = [
     "folder_snapshot",
     "generate_articles",
     "group_survivors",
+    "kill_group",
     "newsdesk",
     "read_answers",
     "run_writer",
@@ -297,6 +298,13 @@ def group_survivors(pgid: int) -> list[int]:
     return found
 
 
+def kill_group(process: subprocess.Popen[str]) -> None:
+    """SIGKILL a process started with `start_new_session` and its whole group
+    (its worker processes too), unless it is gone already."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
 def run_writer(
     articles: Path,
     index_dir: Path,
@@ -360,8 +368,7 @@ def run_writer(
         run.returncode = process.wait(timeout=300)
     finally:
         if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
+            kill_group(process)
             process.wait(timeout=60)
         reader.join(timeout=60)
         if process.stdout is not None:
