@@ -486,10 +486,6 @@ class ArticleIndex:
             return query
         return query.apply(self._bounded)
 
-    def completions(self, prefix: str) -> list[str]:
-        """Words in the index that start with `prefix`, most frequent first."""
-        return [word for _count, word in self._ranked_completions(prefix)]
-
     def _ranked_completions(self, prefix: str) -> list[tuple[int, str]]:
         """(articles, word) for words beginning with `prefix`, most frequent first."""
         with self._lock:

@@ -96,7 +96,7 @@ def test_words_of_the_articles_are_counted_for_completion(
     assert words[marker(0)] == words[marker(FILES - 1)] == 1
     ix = ArticleIndex(locations.index_dir)
     try:
-        assert ix.completions("ferr") == ["ferry"]
+        assert ix.search("ferr", complete_last_word=True).completed == ("ferry",)
         result = ix.search("harbour fery")
         assert result.correction is not None
         assert result.correction.query == "harbour ferry"
