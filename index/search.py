@@ -34,6 +34,7 @@ from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from .analysis import stem_word
+from .evaluate import BulkEvaluator, NotEvaluable
 from .store import SCHEMA_VERSION, IndexUnusableError, read_meta, read_words
 from .text import safe_name
 
@@ -281,6 +282,32 @@ def highlight_spans(text: str, stems: Iterable[str]) -> list[tuple[int, int]]:
     return _word_spans(text, frozenset(stems))
 
 
+def _busiest_window(text: str, spans: list[tuple[int, int]]) -> int:
+    """Where the half-snippet with the most different matched words begins
+    (then the most matches; then the earliest): always at a match.
+
+    One pass with a sliding window: a common word can match hundreds of
+    times in a long article, and comparing every match with every later one
+    cost a millisecond a hit."""
+    words = [text[a:b].lower() for a, b in spans]
+    inside: Counter[str] = Counter()
+    best_start, best_score = spans[0][0], -1
+    end = 0
+    for index, (start, _) in enumerate(spans):
+        end = max(end, index)
+        while end < len(spans) and spans[end][1] <= start + SNIPPET_CHARS // 2:
+            inside[words[end]] += 1
+            end += 1
+        score = len(inside) * 100 + (end - index)
+        if score > best_score:
+            best_start, best_score = start, score
+        if end > index:
+            inside[words[index]] -= 1
+            if not inside[words[index]]:
+                del inside[words[index]]
+    return best_start
+
+
 def _snippet(body: str, stems: frozenset[str]) -> Snippet:
     """The best one or two windows of `body` around matched words."""
     # Same length as the body, so spans found in it hold in the windows.
@@ -295,14 +322,7 @@ def _snippet(body: str, stems: frozenset[str]) -> Snippet:
     for _ in range(2):
         if not remaining:
             break
-        best_start, best_score = remaining[0][0], -1
-        for index, (start, _end) in enumerate(remaining):
-            inside = [
-                s for s in remaining[index:] if s[1] <= start + SNIPPET_CHARS // 2
-            ]
-            score = len({text[a:b].lower() for a, b in inside}) * 100 + len(inside)
-            if score > best_score:
-                best_start, best_score = start, score
+        best_start = _busiest_window(text, remaining)
         start = max(0, best_start - 40)
         if start:
             space = text.find(" ", start)
@@ -314,7 +334,6 @@ def _snippet(body: str, stems: frozenset[str]) -> Snippet:
             end = space if space > start else end
         windows.append((start, end))
         remaining = [s for s in remaining if s[0] >= end or s[1] <= start]
-        remaining = [s for s in remaining if not any(a <= s[0] < b for a, b in windows)]
     windows.sort()
     pieces: list[str] = []
     out_spans: list[tuple[int, int]] = []
@@ -386,6 +405,7 @@ class ArticleIndex:
         self._ix: Any = None
         self._searcher: Any = None
         self._vocabulary: _Vocabulary | None = None
+        self._evaluator: BulkEvaluator | None = None
         self._open()
 
     def _open(self) -> None:
@@ -409,6 +429,7 @@ class ArticleIndex:
         self.close()
         self._ix, self._searcher, self._generation = ix, searcher, meta.generation
         self._vocabulary = None
+        self._evaluator = None
         self._parser = MultifieldParser(list(_SEARCH_FIELDS), ix.schema, group=AndGroup)
         self._parser.add_plugin(FuzzyTermPlugin())
         self._date_errors: list[str] = []
@@ -438,6 +459,7 @@ class ArticleIndex:
             self._searcher.close()
             self._searcher = self._ix.searcher()
             self._vocabulary = None
+            self._evaluator = None
             return True
 
     @property
@@ -460,7 +482,7 @@ class ArticleIndex:
         if self._vocabulary is None:
             self._vocabulary = _Vocabulary(
                 self._searcher.reader(),
-                self._ix.schema,
+                self._searcher.schema,
                 read_words(self.index_dir / self._generation),
             )
         return self._vocabulary
@@ -528,7 +550,7 @@ class ArticleIndex:
             wq.Term(fieldname, token)
             for completion in dict.fromkeys([word.lower(), *words])
             for fieldname in _SEARCH_FIELDS
-            for token in self._ix.schema[fieldname].process_text(completion)
+            for token in self._searcher.schema[fieldname].process_text(completion)
         }
         last = _any_of(sorted(alternatives, key=str))
         if not rest.strip():
@@ -536,11 +558,11 @@ class ArticleIndex:
         return wq.And([self._parse(rest), last]), tuple(words)
 
     def _hits(
-        self, results: Any, start: int, end: int, stems: frozenset[str]
+        self, ranked: list[tuple[int, float]], stems: frozenset[str]
     ) -> tuple[Hit, ...]:
         hits = []
-        for hit in results[start:end]:
-            stored = hit.fields()
+        for docnum, score in ranked:
+            stored = self._searcher.stored_fields(docnum)
             title = stored.get("title", "")
             hits.append(
                 Hit(
@@ -549,7 +571,7 @@ class ArticleIndex:
                     title_spans=tuple(_word_spans(title, stems)),
                     source=stored.get("source", ""),
                     date=_date_of(stored),
-                    score=float(hit.score or 0.0),
+                    score=float(score or 0.0),
                     snippet=_snippet(stored.get("body", ""), stems),
                     path=stored.get("path", ""),
                     url=stored.get("url", ""),
@@ -561,17 +583,31 @@ class ArticleIndex:
             )
         return tuple(hits)
 
+    def _ranked(
+        self, query: Any, count: int, sort: str
+    ) -> tuple[int, list[tuple[int, float]]]:
+        """The total and the first `count` (docnum, score) in the order asked."""
+        sort_field = "" if sort == "relevance" else sort
+        reverse = sort == "newest"
+        try:
+            if self._evaluator is None:
+                self._evaluator = BulkEvaluator(self._searcher)
+            return self._evaluator.top(query, count, sort_field, reverse)
+        except NotEvaluable:
+            pass
+        # Whoosh wants a limit of at least one; the total comes either way.
+        options: dict[str, Any] = {"limit": max(1, count)}
+        if sort_field:
+            options["sortedby"] = sort_field
+            options["reverse"] = reverse
+        results = self._searcher.search(query, **options)
+        return len(results), [(hit.docnum, hit.score) for hit in results[:count]]
+
     def _run(
         self, query: Any, limit: int, offset: int, sort: str
     ) -> tuple[int, tuple[Hit, ...]]:
-        # Whoosh wants a limit of at least one; the total comes either way.
-        options: dict[str, Any] = {"limit": max(1, offset + limit)}
-        if sort != "relevance":
-            options["sortedby"] = sort
-            options["reverse"] = sort == "newest"
-        results = self._searcher.search(query, **options)
-        stems = _wanted_stems(query)
-        return len(results), self._hits(results, offset, offset + limit, stems)
+        total, ranked = self._ranked(query, offset + limit, sort)
+        return total, self._hits(ranked[offset:], _wanted_stems(query))
 
     def search(
         self,
