@@ -16,13 +16,16 @@ and the caller asks Whoosh.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import struct
 import sys
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from functools import partial
+from itertools import accumulate
+from typing import Any, NamedTuple
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
@@ -50,60 +53,96 @@ class NotEvaluable(Exception):
     """The query has a part this evaluator does not handle."""
 
 
-def _postings(
-    reader: Any, fieldname: str, btext: bytes
-) -> tuple[list[int], list[float]]:
-    """Document numbers and weights of one term in one segment, deletions kept."""
+class _Wanted:
+    """The documents a caller will keep, as a set and in order (made once)."""
+
+    def __init__(self, docs: set[int]) -> None:
+        self.docs = docs
+        self._ordered: list[int] | None = None
+
+    def any_in(self, low: int, high: int) -> bool:
+        """Whether a wanted document is in `low`..`high`, both included."""
+        if self._ordered is None:
+            self._ordered = sorted(self.docs)
+        at = bisect.bisect_left(self._ordered, low)
+        return at < len(self._ordered) and self._ordered[at] <= high
+
+
+def _leaf(reader: Any, fieldname: str, btext: bytes) -> Any:
+    """A term's postings matcher in one segment, or None; deletions are left
+    to the caller, which filters a whole list at once."""
     try:
         matcher = reader.postings(fieldname, btext)
     except TermNotFound:
-        return [], []
-    if isinstance(matcher, FilterMatcher):
-        # Deletions are left to the caller, which filters a whole list at once.
-        matcher = matcher.child
-    ids: list[int] = []
-    weights: list[float] = []
-    if type(matcher) is W3LeafMatcher:
-        # A block at a time: its ids and weights are decoded as sequences.
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
-            matcher._next_block()
-    else:
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-    return ids, weights
+        return None
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
 
-def _positions(
-    reader: Any, fieldname: str, btext: bytes, wanted: set[int]
-) -> dict[int, Any]:
-    """Positions of a term in the documents `wanted`, decoded for those only."""
-    decode = reader.schema[fieldname].format.decode_positions
-    found: dict[int, Any] = {}
-    matcher = reader.postings(fieldname, btext)
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if type(matcher) is W3LeafMatcher:
+def _blocks(matcher: Any, wanted: _Wanted | None) -> Iterator[list[int]]:
+    """The document numbers of each block of a Whoosh 3 posting list, leaving
+    the matcher on that block; blocks without a wanted document are skipped
+    unread (a block's header says its last document number)."""
+    after = -1
+    while matcher.is_active():
+        last = matcher.block_max_id()
+        if wanted is None or wanted.any_in(after + 1, last):
+            if matcher._data is None:
+                matcher._read_data()
+            ids = matcher._data[0]
+            # Whoosh's delta_decode, without a generator step per posting.
+            yield list(ids) if matcher._byteids else list(accumulate(ids))
+        after = last
+        matcher._next_block()
+
+
+class _Postings(NamedTuple):
+    """A term's postings in one segment: document numbers, weights and, when
+    asked for, the encoded values (positions), in the same order."""
+
+    ids: list[int]
+    weights: list[float]
+    values: list[bytes]
+
+
+def _postings(
+    reader: Any,
+    fieldname: str,
+    btext: bytes,
+    wanted: _Wanted | None,
+    with_values: bool = False,
+) -> _Postings:
+    """One term's postings in one segment (only the wanted documents', if
+    given), deletions kept."""
+    found = _Postings([], [], [])
+    matcher = _leaf(reader, fieldname, btext)
+    if matcher is None:
+        return found
+    if type(matcher) is not W3LeafMatcher:
         while matcher.is_active():
-            matcher._read_ids()
-            block = matcher._ids
-            hits = [index for index, docnum in enumerate(block) if docnum in wanted]
-            if hits:
-                matcher._read_values()
-                values = matcher._values
-                for index in hits:
-                    found[block[index]] = decode(values[index])
-            matcher._next_block()
-    else:
-        while matcher.is_active():
-            if matcher.id() in wanted:
-                found[matcher.id()] = decode(matcher.value())
+            if wanted is None or matcher.id() in wanted.docs:
+                found.ids.append(matcher.id())
+                found.weights.append(matcher.weight())
+                if with_values:
+                    found.values.append(matcher.value())
             matcher.next()
+        return found
+    for block in _blocks(matcher, wanted):
+        matcher._read_weights()
+        if with_values:
+            matcher._read_values()
+        if wanted is None:
+            found.ids.extend(block)
+            found.weights.extend(matcher._weights)
+            if with_values:
+                found.values.extend(matcher._values)
+            continue
+        docs = wanted.docs
+        for index, docnum in enumerate(block):
+            if docnum in docs:
+                found.ids.append(docnum)
+                found.weights.append(matcher._weights[index])
+                if with_values:
+                    found.values.append(matcher._values[index])
     return found
 
 
@@ -152,6 +191,8 @@ class _Segment:
         """A sortable numeric field's value for every document, loaded once."""
         values = self._columns.get(fieldname)
         if values is None:
+            if not self.reader.has_column(fieldname):
+                raise NotEvaluable(f"no column {fieldname}")
             reader = self.reader.column_reader(fieldname, translate=False)
             values = _numbers(reader, self.reader.doc_count_all())
             self._columns[fieldname] = values
@@ -186,6 +227,9 @@ class BulkEvaluator:
         total = 0
         matched: list[tuple[Any, int, float]] = []
         for segment in self._segments:
+            if not segment.reader.doc_count_all():
+                # An empty index's reader has no columns or lengths to read.
+                continue
             scores = self._scores(query, segment, None)
             if segment.deleted:
                 for docnum in segment.deleted.intersection(scores):
@@ -234,30 +278,44 @@ class BulkEvaluator:
         return norms
 
     def _term(
-        self, segment: _Segment, fieldname: str, text: Any, boost: float
+        self,
+        segment: _Segment,
+        fieldname: str,
+        text: Any,
+        boost: float,
+        within: _Wanted | None,
     ) -> Scores:
         if fieldname not in self._schema:
             return {}
-        field = self._schema[fieldname]
         try:
-            btext = field.to_bytes(text)
+            btext = self._schema[fieldname].to_bytes(text)
         except ValueError:
             return {}
-        ids, weights = _postings(segment.reader, fieldname, btext)
-        if not ids:
+        found = _postings(segment.reader, fieldname, btext, within)
+        return self._scored(segment, fieldname, btext, found, boost)
+
+    def _scored(
+        self,
+        segment: _Segment,
+        fieldname: str,
+        btext: bytes,
+        found: _Postings,
+        boost: float,
+    ) -> Scores:
+        """BM25 as Whoosh's `bm25()` computes it, with the length part looked up."""
+        if not found.ids:
             return {}
-        if not field.scorable:
-            pairs = zip(ids, weights, strict=True)
+        pairs = zip(found.ids, found.weights, strict=True)
+        if not self._schema[fieldname].scorable:
             return {docnum: weight * boost for docnum, weight in pairs}
-        # BM25 as Whoosh's `bm25()` computes it, with the length part looked up.
         factor = self._idf(fieldname, btext) * (self._k1 + 1) * boost
         norms = self._norms(segment, fieldname)
         return {
             docnum: factor * weight / (weight + norms[docnum])
-            for docnum, weight in zip(ids, weights, strict=True)
+            for docnum, weight in pairs
         }
 
-    def _scores(self, query: Any, segment: _Segment, within: set[int] | None) -> Scores:
+    def _scores(self, query: Any, segment: _Segment, within: _Wanted | None) -> Scores:
         """The documents of `segment` that `query` matches, with their scores.
 
         `within`, when given, holds every document the caller will keep: a
@@ -265,7 +323,7 @@ class BulkEvaluator:
         hold some)."""
         kind = type(query)
         if kind is wq.Term:
-            return self._term(segment, query.fieldname, query.text, query.boost)
+            return self._term(segment, query.fieldname, query.text, query.boost, within)
         if kind is wq.Or:
             if query.minmatch or query.scale:
                 raise NotEvaluable("Or with minmatch or scale")
@@ -275,14 +333,14 @@ class BulkEvaluator:
             return _boosted(scores, query.boost)
         if kind is wq.AndNot:
             scores = self._scores(query.a, segment, within)
-            for docnum in self._docs(query.b, segment, set(scores)).intersection(
-                scores
-            ):
+            kept = _Wanted(set(scores))
+            for docnum in self._docs(query.b, segment, kept).intersection(scores):
                 del scores[docnum]
             return scores
         if kind is wq.AndMaybe:
             scores = self._scores(query.a, segment, within)
-            for docnum, score in self._scores(query.b, segment, set(scores)).items():
+            kept = _Wanted(set(scores))
+            for docnum, score in self._scores(query.b, segment, kept).items():
                 if docnum in scores:
                     scores[docnum] += score
             return scores
@@ -300,12 +358,13 @@ class BulkEvaluator:
             return {}
         raise NotEvaluable(kind.__name__)
 
-    def _docs(self, query: Any, segment: _Segment, within: set[int] | None) -> set[int]:
+    def _docs(self, query: Any, segment: _Segment, within: _Wanted | None) -> set[int]:
         """The documents a query matches, when their scores do not matter."""
         if type(query) is wq.TermRange:
             found: set[int] = set()
             for btext in query._btexts(segment.reader):
-                found.update(_postings(segment.reader, query.fieldname, btext)[0])
+                postings = _postings(segment.reader, query.fieldname, btext, within)
+                found.update(postings.ids)
             return found
         if type(query) is wq.Or and not query.minmatch:
             return set().union(
@@ -313,9 +372,7 @@ class BulkEvaluator:
             )
         return set(self._scores(query, segment, within))
 
-    def _dated(
-        self, query: Any, segment: _Segment, within: set[int] | None
-    ) -> set[int]:
+    def _dated(self, query: Any, segment: _Segment, within: _Wanted | None) -> set[int]:
         """The documents whose date is in a date range.
 
         Read from the `newest` and `oldest` columns (the date in whole
@@ -329,7 +386,7 @@ class BulkEvaluator:
             return self._docs(query._compile_query(segment.reader), segment, within)
         low, high = bounds[0] + shift, bounds[1] + shift
         newest, oldest = segment.column("newest"), segment.column("oldest")
-        candidates = range(len(newest)) if within is None else within
+        candidates = range(len(newest)) if within is None else within.docs
         return {
             docnum
             for docnum in candidates
@@ -348,7 +405,7 @@ class BulkEvaluator:
         return shift if field.to_column_value(1) == shift + 1 else None
 
     def _union(
-        self, subqueries: list[Any], segment: _Segment, within: set[int] | None
+        self, subqueries: list[Any], segment: _Segment, within: _Wanted | None
     ) -> Scores:
         parts = sorted(
             (self._scores(sub, segment, within) for sub in subqueries),
@@ -365,18 +422,23 @@ class BulkEvaluator:
         return scores
 
     def _intersection(
-        self, subqueries: list[Any], segment: _Segment, within: set[int] | None
+        self, subqueries: list[Any], segment: _Segment, within: _Wanted | None
     ) -> Scores:
         negative = [sub for sub in subqueries if type(sub) is wq.Not]
-        # Phrases and ranges are cheaper to check against the documents the
-        # other parts matched than to evaluate alone: they go last.
-        positive = sorted(
-            (sub for sub in subqueries if type(sub) is not wq.Not), key=_checked_late
-        )
+        positive = [sub for sub in subqueries if type(sub) is not wq.Not]
         if not positive:
             raise NotEvaluable("And of only Nots")
+        reader = segment.reader
+
+        def order(sub: Any) -> tuple[bool, int]:
+            # The rarest part first: the others then read only the blocks
+            # holding its documents. Phrases and ranges are cheaper to check
+            # against those documents than to evaluate alone: they go last.
+            late = _checked_late(sub)
+            return late, 0 if late else sub.estimate_size(reader)
+
         scores: Scores | None = None
-        for sub in positive:
+        for sub in sorted(positive, key=order):
             part = self._scores(sub, segment, within)
             if scores is None:
                 scores = part
@@ -386,7 +448,9 @@ class BulkEvaluator:
                     for docnum, score in scores.items()
                     if docnum in part
                 }
-            within = set(scores)
+            if not scores:
+                return {}
+            within = _Wanted(set(scores))
         assert scores is not None
         for sub in negative:
             for docnum in self._docs(sub.query, segment, within).intersection(scores):
@@ -395,7 +459,7 @@ class BulkEvaluator:
             scores = {docnum: score + sub.boost for docnum, score in scores.items()}
         return scores
 
-    def _phrase(self, query: Any, segment: _Segment, within: set[int] | None) -> Scores:
+    def _phrase(self, query: Any, segment: _Segment, within: _Wanted | None) -> Scores:
         fieldname = query.fieldname
         if fieldname not in self._schema:
             return {}
@@ -408,29 +472,35 @@ class BulkEvaluator:
             btexts = [field.to_bytes(word) for word in query.words]
         except ValueError:
             return {}
-        terms = [self._term(segment, fieldname, btext, 1.0) for btext in btexts]
-        if not terms:
+        if not btexts:
             return {}
-        rarest: Scores = min(terms, key=len)
-        candidates = set(rarest)
-        if within is not None:
-            candidates &= within
-        for term in terms:
-            candidates.intersection_update(term)
-        if not candidates:
-            return {}
-        positions = [
-            _positions(segment.reader, fieldname, btext, candidates) for btext in btexts
-        ]
+        reader = segment.reader
+        # The rarest word first; the others are read only where it occurs,
+        # each once, keeping the encoded positions for the check below.
+        terms: dict[bytes, Scores] = {}
+        encoded: dict[bytes, dict[int, bytes]] = {}
+        for btext in sorted(set(btexts), key=partial(reader.doc_frequency, fieldname)):
+            found = _postings(reader, fieldname, btext, within, with_values=True)
+            if not found.ids:
+                return {}
+            terms[btext] = self._scored(segment, fieldname, btext, found, 1.0)
+            encoded[btext] = dict(zip(found.ids, found.values, strict=True))
+            docs = set(found.ids)
+            within = _Wanted(docs if within is None else within.docs & docs)
+        assert within is not None
+        decode = field.format.decode_positions
         scores: Scores = {}
-        for docnum in candidates:
+        for docnum in within.docs:
             # Where the phrase could start: the first word's positions, less
             # those not followed by the next word one place on, and so on.
-            starts = set(positions[0][docnum])
-            for step, found in enumerate(positions[1:], start=1):
-                starts.intersection_update([at - step for at in found[docnum]])
+            starts = set(decode(encoded[btexts[0]][docnum]))
+            for step, btext in enumerate(btexts[1:], start=1):
+                if not starts:
+                    break
+                ahead = decode(encoded[btext][docnum])
+                starts.intersection_update([at - step for at in ahead])
             if starts:
-                scores[docnum] = sum(term[docnum] for term in terms)
+                scores[docnum] = sum(terms[btext][docnum] for btext in btexts)
         return _boosted(scores, query.boost)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -214,3 +215,19 @@ def test_the_article_dated_before_1970_is_found_by_its_date(ix: ArticleIndex) ->
     assert not any(
         hit.title.endswith("before 1970") for hit in ix.search("date:1970").hits
     )
+
+
+def test_an_empty_index_answers_with_no_results(tmp_path: Path) -> None:
+    empty = tmp_path / "articles"
+    empty.mkdir()
+    locations = Locations((empty,), tmp_path / "ix")
+    update_index(locations)
+    index = ArticleIndex(locations.index_dir)
+    try:
+        for text in ("", "harbour", '"harbour flood"', "date:[2000 to 2005]"):
+            for sort in ("relevance", "newest", "oldest"):
+                result = index.search(text, sort=sort)
+                assert result.error is None
+                assert (result.total, result.hits) == (0, ())
+    finally:
+        index.close()
