@@ -9,7 +9,9 @@ never markup. Whoosh's slow paths are bounded here:
 * the word being typed is completed from the words the articles contain
   (the generation's `words.txt`, searched by bisection), not a `word*` query;
 * snippets are cut from the stored collapsed body by matching stems, for the
-  hits asked for only.
+  hits asked for only;
+* queries are scored over whole posting lists by `index.evaluate`, with
+  Whoosh's own search kept for the rare query that module does not handle.
 """
 
 from __future__ import annotations

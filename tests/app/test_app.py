@@ -452,3 +452,33 @@ async def test_focus_changes_do_not_wrap_the_article_again(
         await settle(pilot)
         assert app.focused is app.reader
         assert wrapped == []
+
+
+async def test_hits_past_the_first_page_load_as_the_list_reaches_them(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for number in range(45):
+        (folder / f"story{number:02d}.txt").write_text(
+            f"Harbour story number {number:02d}\n\n"
+            f"The harbour report, part {number:02d}, in a paragraph of its own.\n"
+        )
+    locations = Locations((folder,), tmp_path / "ix")
+    update_index(locations)
+    app = make_app(locations)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "harbour")
+        assert "45 results" in status_text(app)
+        app.results.focus()
+        await pilot.press("end")
+        await settle(pilot)
+        last = app.results.current
+        assert last is not None
+        assert last.title.startswith("Harbour story number")
+        assert last.title in results_text(app)
+        await pilot.press("home")
+        await settle(pilot)
+        first = app.results.current
+        assert first is not None and first.title != last.title
