@@ -45,6 +45,9 @@ _SECOND = 1_000_000
 _EPOCH = datetime_to_long(datetime(1970, 1, 1))
 """1970 in the microseconds since year 1 that Whoosh stores dates as."""
 
+_SCORE_DIGITS = 9
+"""Scores are compared to this many decimals when ordering hits."""
+
 Scores = dict[int, float]
 """A segment's matching document numbers → score."""
 
@@ -220,8 +223,9 @@ class BulkEvaluator:
     ) -> tuple[int, list[tuple[int, float]]]:
         """How many documents match, and the first `count` as (docnum, score).
 
-        By score, best first and, among equal scores, the lower document
-        number first, as Whoosh's collector orders them; or by the values of
+        By score, best first and, among equal scores (to `_SCORE_DIGITS`
+        decimals), the lower document number first, as Whoosh's collector
+        orders them; or by the values of
         the sortable numeric field `sort_field`, as Whoosh's `sortedby` does.
         """
         total = 0
@@ -244,11 +248,15 @@ class BulkEvaluator:
                     (keys[docnum], docnum + offset, scores[docnum]) for docnum in keep
                 )
             else:
-                keep = _contenders(scores, count, largest=True)
+                # Scores equal but for rounding (the same terms added in
+                # another order) are equal: the lower document number first.
+                keys = {
+                    docnum: round(score, _SCORE_DIGITS)
+                    for docnum, score in scores.items()
+                }
+                keep = _contenders(keys, count, largest=True)
                 matched.extend(
-                    (-score, docnum + offset, score)
-                    for docnum in keep
-                    for score in (scores[docnum],)
+                    (-keys[docnum], docnum + offset, scores[docnum]) for docnum in keep
                 )
         pick = heapq.nlargest if reverse else heapq.nsmallest
         return total, [(docnum, score) for _, docnum, score in pick(count, matched)]

@@ -100,3 +100,27 @@ def test_a_headline_snippet_highlights_the_headline_words(bbc: ArticleIndex) -> 
     words = {hit.title[a:b].lower() for a, b in hit.title_spans}
     assert words >= {"sales", "boost", "profit"}
     assert hit.snippet.spans
+
+
+def test_real_articles_rank_as_whoosh_ranks_them(bbc: ArticleIndex) -> None:
+    """The bulk evaluator on real text (long articles, common words spread
+    over many posting blocks) finds, scores and orders as Whoosh does."""
+    from index.evaluate import BulkEvaluator
+
+    titles = headlines()
+    queries = [as_query(titles[article_id]) for article_id in PICKED]
+    queries += ['"oil prices"', '"chief executive" profits', "growth OR economy"]
+    queries += ["shares -bank", "mobile phone", "technolgy~", "econ*", "the year"]
+    evaluator = BulkEvaluator(bbc._searcher)
+    for text in queries:
+        query = bbc._parse(text)
+        expected = sorted(
+            (
+                (hit.docnum, hit.score)
+                for hit in bbc._searcher.search(query, limit=None)
+            ),
+            key=lambda item: (-round(item[1], 9), item[0]),
+        )
+        total, ranked = evaluator.top(query, len(expected))
+        assert total == len(expected), text
+        assert [doc for doc, _ in ranked] == [doc for doc, _ in expected], text
