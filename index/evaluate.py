@@ -250,13 +250,14 @@ class BulkEvaluator:
             else:
                 # Scores equal but for rounding (the same terms added in
                 # another order) are equal: the lower document number first.
-                keys = {
+                rounded = {
                     docnum: round(score, _SCORE_DIGITS)
                     for docnum, score in scores.items()
                 }
-                keep = _contenders(keys, count, largest=True)
+                keep = _contenders(rounded, count, largest=True)
                 matched.extend(
-                    (-keys[docnum], docnum + offset, scores[docnum]) for docnum in keep
+                    (-rounded[docnum], docnum + offset, scores[docnum])
+                    for docnum in keep
                 )
         pick = heapq.nlargest if reverse else heapq.nsmallest
         return total, [(docnum, score) for _, docnum, score in pick(count, matched)]
