@@ -24,7 +24,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from functools import partial
-from itertools import accumulate
+from itertools import accumulate, islice
 from typing import Any, NamedTuple
 
 from whoosh import query as wq
@@ -47,6 +47,8 @@ _EPOCH = datetime_to_long(datetime(1970, 1, 1))
 
 _SCORE_DIGITS = 9
 """Scores are compared to this many decimals when ordering hits."""
+_SCORE_STEP = 10.0**-_SCORE_DIGITS
+"""Two scores this close may round to the same."""
 
 Scores = dict[int, float]
 """A segment's matching document numbers → score."""
@@ -189,6 +191,16 @@ class _Segment:
         )
         self.norms: dict[str, list[float]] = {}
         self._columns: dict[str, list[int]] = {}
+        self._orders: dict[str, list[int]] = {}
+
+    def in_order(self, fieldname: str) -> list[int]:
+        """The document numbers ordered by a column's values, then by number."""
+        ordered = self._orders.get(fieldname)
+        if ordered is None:
+            values = self.column(fieldname)
+            ordered = sorted(range(len(values)), key=values.__getitem__)
+            self._orders[fieldname] = ordered
+        return ordered
 
     def column(self, fieldname: str) -> list[int]:
         """A sortable numeric field's value for every document, loaded once."""
@@ -225,9 +237,11 @@ class BulkEvaluator:
 
         By score, best first and, among equal scores (to `_SCORE_DIGITS`
         decimals), the lower document number first, as Whoosh's collector
-        orders them; or by the values of
-        the sortable numeric field `sort_field`, as Whoosh's `sortedby` does.
+        orders them; or by the values of the sortable numeric field
+        `sort_field`, as Whoosh's `sortedby` does.
         """
+        if sort_field and _is_everything(query):
+            return self._everything_sorted(count, sort_field, reverse, query.boost)
         total = 0
         matched: list[tuple[Any, int, float]] = []
         for segment in self._segments:
@@ -250,17 +264,50 @@ class BulkEvaluator:
             else:
                 # Scores equal but for rounding (the same terms added in
                 # another order) are equal: the lower document number first.
-                rounded = {
-                    docnum: round(score, _SCORE_DIGITS)
-                    for docnum, score in scores.items()
-                }
-                keep = _contenders(rounded, count, largest=True)
+                keep = _contenders(scores, count, largest=True, slack=_SCORE_STEP)
                 matched.extend(
-                    (-rounded[docnum], docnum + offset, scores[docnum])
+                    (-round(score, _SCORE_DIGITS), docnum + offset, score)
                     for docnum in keep
+                    for score in (scores[docnum],)
                 )
         pick = heapq.nlargest if reverse else heapq.nsmallest
         return total, [(docnum, score) for _, docnum, score in pick(count, matched)]
+
+    def _everything_sorted(
+        self, count: int, sort_field: str, reverse: bool, score: float
+    ) -> tuple[int, list[tuple[int, float]]]:
+        """Every document by a column: the list shown before anything is typed.
+
+        From each segment's documents kept in column order, not by keying and
+        ordering 100,000 matches at every empty search (about 90 ms)."""
+        total = 0
+        matched: list[tuple[Any, int]] = []
+        for segment in self._segments:
+            if not segment.reader.doc_count_all():
+                continue
+            total += segment.reader.doc_count_all() - len(segment.deleted)
+            values = segment.column(sort_field)
+            ordered = segment.in_order(sort_field)
+            walk = reversed(ordered) if reverse else iter(ordered)
+            first = islice(
+                (docnum for docnum in walk if docnum not in segment.deleted), count
+            )
+            matched.extend(
+                (values[docnum], docnum + segment.offset) for docnum in first
+            )
+        pick = heapq.nlargest if reverse else heapq.nsmallest
+        return total, [(docnum, score) for _, docnum in pick(count, matched)]
+
+    def prepare(self, fieldnames: Iterable[str], columns: Iterable[str]) -> None:
+        """Compute the norms of `fieldnames` and load `columns` now, not at
+        the first search that needs them."""
+        for segment in self._segments:
+            if not segment.reader.doc_count_all():
+                continue
+            for fieldname in fieldnames:
+                self._norms(segment, fieldname)
+            for column in columns:
+                segment.in_order(column)
 
     def _idf(self, fieldname: str, btext: bytes) -> float:
         """Whoosh's idf, from every segment: computed once per term, not per segment."""
@@ -361,7 +408,7 @@ class BulkEvaluator:
             return dict.fromkeys(self._dated(query, segment, within), query.boost)
         if isinstance(query, NumericRange):
             return self._scores(query._compile_query(segment.reader), segment, within)
-        if kind is wq.Every and query.fieldname in (None, "", "*"):
+        if _is_everything(query):
             return dict.fromkeys(range(segment.reader.doc_count_all()), query.boost)
         if kind is type(wq.NullQuery):
             return {}
@@ -513,19 +560,25 @@ class BulkEvaluator:
         return _boosted(scores, query.boost)
 
 
-def _contenders(keys: dict[int, Any], count: int, largest: bool) -> Iterable[int]:
+def _contenders(
+    keys: dict[int, Any], count: int, largest: bool, slack: float = 0
+) -> Iterable[int]:
     """The documents that may be among the first `count` by their key: those
-    at least as good as the count-th best, ties included. Ordering only these
-    is much cheaper than ordering thousands of matches."""
+    at least as good as the count-th best, ties (within `slack`) included.
+    Ordering only these is much cheaper than ordering thousands of matches."""
     if len(keys) <= count:
         return keys
     if count <= 0:
         return ()
     if largest:
-        cut = heapq.nlargest(count, keys.values())[-1]
+        cut = heapq.nlargest(count, keys.values())[-1] - slack
         return [docnum for docnum, key in keys.items() if key >= cut]
-    cut = heapq.nsmallest(count, keys.values())[-1]
+    cut = heapq.nsmallest(count, keys.values())[-1] + slack
     return [docnum for docnum, key in keys.items() if key <= cut]
+
+
+def _is_everything(query: Any) -> bool:
+    return type(query) is wq.Every and query.fieldname in (None, "", "*")
 
 
 def _checked_late(query: Any) -> bool:

@@ -17,6 +17,7 @@ never markup. Whoosh's slow paths are bounded here:
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import heapq
 import re
@@ -464,6 +465,21 @@ class ArticleIndex:
             self._evaluator = None
             return True
 
+    def warm_up(self) -> None:
+        """Load what a first search would otherwise wait for: the word list
+        (completion and corrections) and the evaluator's field-length norms
+        and date columns (about 100 ms at 100,000 articles). For a worker to
+        call after opening or refreshing, before anyone types."""
+        with self._lock:
+            self._vocab()
+            with contextlib.suppress(NotEvaluable):
+                self._bulk().prepare(_SEARCH_FIELDS, ("newest", "oldest"))
+
+    def _bulk(self) -> BulkEvaluator:
+        if self._evaluator is None:
+            self._evaluator = BulkEvaluator(self._searcher)
+        return self._evaluator
+
     @property
     def article_count(self) -> int:
         with self._lock:
@@ -592,9 +608,7 @@ class ArticleIndex:
         sort_field = "" if sort == "relevance" else sort
         reverse = sort == "newest"
         try:
-            if self._evaluator is None:
-                self._evaluator = BulkEvaluator(self._searcher)
-            return self._evaluator.top(query, count, sort_field, reverse)
+            return self._bulk().top(query, count, sort_field, reverse)
         except NotEvaluable:
             pass
         # Whoosh wants a limit of at least one; the total comes either way.

@@ -235,6 +235,7 @@ def test_an_empty_index_answers_with_no_results(tmp_path: Path) -> None:
     update_index(locations)
     index = ArticleIndex(locations.index_dir)
     try:
+        index.warm_up()
         for text in ("", "harbour", '"harbour flood"', "date:[2000 to 2005]"):
             for sort in ("relevance", "newest", "oldest"):
                 result = index.search(text, sort=sort)
