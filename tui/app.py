@@ -1,18 +1,21 @@
 """The newsdesk app: search as you type, a results list and a reader.
 
-All slow work (searching, loading pages of hits, reading an article, indexing)
-runs in thread workers that post messages back; the app applies the latest
-answer and drops stale ones.
+All slow work (opening the index, searching, loading pages of hits, reading
+a large article, indexing) runs in thread workers that post messages back;
+the app applies the latest answer and drops stale ones. The first frame is
+painted before the index's modules are imported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -25,27 +28,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from index.article import ArticleError
-from index.collapse import collapse
-from index.loaders import load_file, split_record_id
-from index.locations import Locations
-from index.search import (
-    SORTS,
-    ArticleIndex,
-    Hit,
-    IndexMissingError,
-    IndexOutdatedError,
-    SearchResult,
-)
-from index.store import (
-    IndexBusyError,
-    IndexUnusableError,
-    Progress,
-    file_stamp,
-    prepare_workers,
-    read_meta,
-    update_index,
-)
 from index.text import safe_name
 
 from .messages import (
@@ -54,6 +36,8 @@ from .messages import (
     IndexDamaged,
     IndexDone,
     IndexFailed,
+    IndexNeeded,
+    IndexOpened,
     IndexProgress,
     PageLoaded,
     SearchDone,
@@ -61,6 +45,13 @@ from .messages import (
 from .screens import ConfirmRebuild, HelpScreen
 from .widgets.reader import ArticleReader
 from .widgets.results import PAGE_SIZE, ResultsList
+
+if TYPE_CHECKING:
+    # The index's modules (Whoosh: ~0.1 s of imports) are imported by the
+    # worker that opens the index, after the first paint.
+    from index.locations import Locations
+    from index.search import ArticleIndex, Hit, SearchResult
+    from index.store import Progress
 
 SEARCH_DELAY = 0.05
 """Seconds of quiet typing before a search starts: short enough to feel
@@ -111,8 +102,6 @@ class NewsdeskApp(App[None]):
 
     def __init__(self, locations: Locations) -> None:
         super().__init__()
-        # Before Textual captures stderr, which indexing processes inherit.
-        prepare_workers()
         self.locations = locations
         self.index: ArticleIndex | None = None
         self._search_serial = 0
@@ -151,7 +140,8 @@ class NewsdeskApp(App[None]):
         self.query_one("#results").border_title = "Results"
         self.query_one("#reader").border_title = "Reader"
         self.search_input.focus()
-        self._open_index()
+        # After the first frame, which does not wait for the index.
+        self.call_after_refresh(self.open_index)
 
     # --- status line ------------------------------------------------------------
 
@@ -169,27 +159,48 @@ class NewsdeskApp(App[None]):
 
     # --- the index --------------------------------------------------------------
 
-    def _open_index(self) -> None:
-        """Open the index, or build it in the background when there is none."""
+    @work(
+        thread=True,
+        exclusive=True,
+        group="open",
+        exit_on_error=False,
+        description="Opening the index.",
+    )
+    def open_index(self) -> None:
+        """Open the index, or ask for it to be built when there is none."""
+        from index.search import ArticleIndex, IndexMissingError, IndexOutdatedError
+        from index.store import IndexUnusableError
+
         try:
-            self.index = ArticleIndex(self.locations.index_dir)
+            index = ArticleIndex(self.locations.index_dir)
         except (IndexMissingError, IndexOutdatedError):
-            self._set_search_status(Text("building the index for the first time…"))
-            self.run_index_update(rebuild=False)
-            return
+            self.post_message(IndexNeeded(rebuild=False, reason=""))
         except IndexUnusableError as error:
-            self.notify(str(error), severity="error", markup=False)
-            self.run_index_update(rebuild=True)
-            return
+            self.post_message(IndexNeeded(rebuild=True, reason=str(error)))
+        else:
+            self.post_message(IndexOpened(index))
+
+    def on_index_opened(self, message: IndexOpened) -> None:
+        self.index = message.index
         self._search_now()
+
+    def on_index_needed(self, message: IndexNeeded) -> None:
+        if message.reason:
+            self.notify(message.reason, severity="error", markup=False)
+        else:
+            self._set_search_status(Text("building the index for the first time…"))
+        self.run_index_update(rebuild=message.rebuild)
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def run_index_update(self, rebuild: bool) -> None:
         """Update or rebuild the index; searching goes on meanwhile."""
 
+        from index.store import IndexBusyError, IndexUnusableError, update_index
+
         def report(progress: Progress) -> None:
             self.post_message(IndexProgress(progress))
 
+        _start_index_helpers()
         try:
             summary = update_index(self.locations, rebuild=rebuild, progress=report)
         except IndexBusyError as error:
@@ -220,11 +231,16 @@ class NewsdeskApp(App[None]):
             note = f"{progress.phase}…"
         self._status_progress = Text(note, style="italic")
         self._show_status()
+        from index.store import read_meta
+
         if self.index is None and read_meta(self.locations.index_dir) is not None:
             # A first build publishes its first files early: start searching.
             self._try_early_open()
 
     def _try_early_open(self) -> None:
+        from index.search import ArticleIndex
+        from index.store import IndexUnusableError
+
         try:
             self.index = ArticleIndex(self.locations.index_dir)
         except IndexUnusableError:
@@ -236,6 +252,9 @@ class NewsdeskApp(App[None]):
         summary = message.summary
         if summary.notice:
             self.notify(summary.notice, markup=False)
+        from index.search import ArticleIndex
+        from index.store import IndexUnusableError
+
         try:
             if self.index is None:
                 self.index = ArticleIndex(self.locations.index_dir)
@@ -298,6 +317,8 @@ class NewsdeskApp(App[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, serial: int, text: str, sort: str) -> None:
+        from index.store import IndexUnusableError
+
         assert self.index is not None
         try:
             result = self.index.search(
@@ -366,6 +387,8 @@ class NewsdeskApp(App[None]):
 
     @work(thread=True, group="pages", exit_on_error=False)
     def load_page(self, serial: int, text: str, sort: str, offset: int) -> None:
+        from index.store import IndexUnusableError
+
         assert self.index is not None
         try:
             result = self.index.search(
@@ -381,6 +404,8 @@ class NewsdeskApp(App[None]):
             self.results.add_page(message.offset, message.hits)
 
     def action_cycle_sort(self) -> None:
+        from index.search import SORTS
+
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
 
     def watch_sort(self) -> None:
@@ -562,6 +587,11 @@ class NewsdeskApp(App[None]):
 
 def read_article(serial: int, hit: Hit) -> ArticleLoaded | ArticleFailed:
     """Read a hit's article from its file and collapse it, or say why not."""
+    from index.article import ArticleError
+    from index.collapse import collapse
+    from index.loaders import load_file, split_record_id
+    from index.store import file_stamp
+
     file_id, record = split_record_id(hit.id)
     path = Path(hit.path)
     try:
@@ -579,3 +609,19 @@ def read_article(serial: int, hit: Hit) -> ArticleLoaded | ArticleFailed:
     )
     view = collapse(article.paragraphs, article.title)
     return ArticleLoaded(serial, hit, article, view, changed)
+
+
+def _start_index_helpers() -> None:
+    """Start the helper processes that indexing on both cores needs.
+
+    multiprocessing hands them the current stderr, and Textual's capture has
+    no file descriptor (indexing would fall back to one process): they get
+    the real one. Started here, when an index update begins, rather than
+    before the app starts, because importing the index's modules for it
+    would delay the first paint. The swap of `sys.stderr` is global, but
+    nothing else writes to it while the few milliseconds of starting last.
+    """
+    from index.store import prepare_workers
+
+    with contextlib.redirect_stderr(sys.__stderr__):
+        prepare_workers()

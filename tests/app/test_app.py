@@ -554,3 +554,22 @@ async def test_a_markdown_file_is_read_by_a_worker_the_first_time(
         assert not first
         assert later
         assert set(later) == {True}
+
+
+async def test_the_first_frame_does_not_wait_for_the_index(
+    app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[bool] = []
+    """For each frame painted, whether the index was open."""
+    display = app._display
+
+    def painting(screen: Screen[Any], update: Any) -> None:
+        display(screen, update)
+        opened.append(app.index is not None)
+
+    monkeypatch.setattr(app, "_display", painting)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert opened[0] is False
+        assert opened[-1] is True
+        assert "5 articles · newest first" in status_text(app)

@@ -20,7 +20,7 @@ import functools
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -36,9 +36,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from index.article import Article
-from index.collapse import TITLE, ReaderView, marker_text
-from index.search import highlight_spans
+if TYPE_CHECKING:
+    # The core's modules are imported when an article is shown: the app
+    # paints its first frame before importing them (Whoosh takes ~0.1 s).
+    from index.article import Article
+    from index.collapse import ReaderView
 
 BlockKind = Literal["title", "facts", "notice", "paragraph", "marker", "copy"]
 Span = tuple[int, int]
@@ -66,6 +68,8 @@ _COPY_INDENT = "│ "
 
 def _marker_line(count: int, expanded: bool) -> str:
     if not expanded:
+        from index.collapse import marker_text
+
         return marker_text(count)
     noun = "paragraph" if count == 1 else "paragraphs"
     return f"▾ {count} repeated {noun} shown as copies (Enter or d to collapse)"
@@ -317,6 +321,8 @@ class ArticleReader(ScrollView, can_focus=True):
 
     def _rebuild_blocks(self) -> None:
         """Put the blocks in order for the expanded runs (markers and copies anew)."""
+        from index.collapse import TITLE
+
         blocks = list(self._head)
         runs = enumerate(self.view.runs if self.view is not None else ())
         shown = 0
@@ -371,6 +377,8 @@ class ArticleReader(ScrollView, can_focus=True):
     )
     def _search(self, serial: int, texts: list[str], stems: frozenset[str]) -> None:
         """Find the query's words in `texts` (a long article's blocks)."""
+        from index.search import highlight_spans
+
         worker = get_current_worker()
         found: list[Spans] = []
         for start in range(0, len(texts), _SEARCH_BATCH):
@@ -393,6 +401,8 @@ class ArticleReader(ScrollView, can_focus=True):
 
     def _spans(self, block: _Block) -> Spans:
         if block.spans is None:
+            from index.search import highlight_spans
+
             block.spans = tuple(highlight_spans(block.text, self._stems))
         return block.spans
 
