@@ -42,7 +42,6 @@ from .messages import (
     PageLoaded,
     SearchDone,
 )
-from .screens import ConfirmRebuild, HelpScreen
 from .widgets.reader import ArticleReader
 from .widgets.results import PAGE_SIZE, ResultsList
 
@@ -295,6 +294,8 @@ class NewsdeskApp(App[None]):
                 self._show_status()
                 self.run_index_update(rebuild=True)
 
+        from .screens import ConfirmRebuild
+
         self.push_screen(ConfirmRebuild(), answered)
 
     # --- searching --------------------------------------------------------------
@@ -530,6 +531,8 @@ class NewsdeskApp(App[None]):
             self.results.focus()
 
     def action_help(self) -> None:
+        from .screens import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
