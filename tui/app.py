@@ -193,7 +193,6 @@ class NewsdeskApp(App[None]):
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def run_index_update(self, rebuild: bool) -> None:
         """Update or rebuild the index; searching goes on meanwhile."""
-
         from index.store import IndexBusyError, IndexUnusableError, update_index
 
         def report(progress: Progress) -> None:
@@ -216,6 +215,8 @@ class NewsdeskApp(App[None]):
             self._show_status()
 
     def on_index_progress(self, message: IndexProgress) -> None:
+        from index.store import read_meta
+
         self.indexing = True
         progress = message.progress
         if progress.phase == "indexing" and progress.total:
@@ -230,8 +231,6 @@ class NewsdeskApp(App[None]):
             note = f"{progress.phase}…"
         self._status_progress = Text(note, style="italic")
         self._show_status()
-        from index.store import read_meta
-
         if self.index is None and read_meta(self.locations.index_dir) is not None:
             # A first build publishes its first files early: start searching.
             self._try_early_open()
