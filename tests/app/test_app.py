@@ -573,3 +573,44 @@ async def test_the_first_frame_does_not_wait_for_the_index(
         assert opened[0] is False
         assert opened[-1] is True
         assert "5 articles · newest first" in status_text(app)
+
+
+async def test_the_next_article_is_painted_from_its_top_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    _long_article(folder, 120)
+    other = "\n\n".join(
+        f"Tide table entry {n} of the harbour: high water at {n % 12 + 1} "
+        "o'clock, long enough to wrap onto a second line of the reader."
+        for n in range(120)
+    )
+    (folder / "tides.txt").write_text(f"Harbour tide tables\n\n{other}\n")
+    locations = Locations((folder,), tmp_path / "ix")
+    update_index(locations)
+    app = make_app(locations)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "harbour")
+        await pilot.press("enter", "enter", "pagedown", "pagedown", "pagedown")
+        await settle(pilot)
+        assert app.reader.article is not None
+        first = app.reader.article.title
+        assert app.reader.scroll_y > 0
+        painted: list[tuple[str, float]] = []
+        """The title shown and the scroll position, frame by frame."""
+        display = app._display
+
+        def painting(screen: Screen[Any], update: Any) -> None:
+            display(screen, update)
+            article = app.reader.article
+            if article is not None:
+                painted.append((article.title, app.reader.scroll_y))
+
+        monkeypatch.setattr(app, "_display", painting)
+        await pilot.press("escape", "down")  # the other article, from the list
+        await settle(pilot)
+        others = [y for title, y in painted if title != first]
+        assert others
+        assert others[0] == 0

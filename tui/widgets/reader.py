@@ -523,11 +523,10 @@ class ArticleReader(ScrollView, can_focus=True):
         self.refresh()
 
     def _scroll_after_layout(self, y: int) -> None:
-        if y == 0:
+        if y == 0 and self.scroll_y:
             # The top is always in range: go there now, so that the first
             # frame shows the new text from its start, not at the old place.
             self.scroll_to(y=0, animate=False, immediate=True)
-            return
         # The new virtual size only bounds scrolling after the next refresh.
         self.call_after_refresh(self.scroll_to, y=y, animate=False, immediate=True)
 
