@@ -20,11 +20,6 @@ from pathlib import Path
 
 import platformdirs
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 __all__ = ["ConfigError", "Locations", "config_file", "resolve_locations"]
 
 APP_NAME = "newsdesk"
@@ -49,11 +44,18 @@ def config_file() -> Path:
 
 def _configured_folders(path: Path) -> list[Path]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return []
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read {path}: {error}") from error
+    # Imported only when there is a config file: the app's launch is timed.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from error
     folders = data.get("articles", [])

@@ -469,11 +469,18 @@ class ArticleIndex:
         """Load what a first search would otherwise wait for: the word list
         (completion and corrections) and the evaluator's field-length norms
         and date columns (about 100 ms at 100,000 articles). For a worker to
-        call after opening or refreshing, before anyone types."""
+        call after opening or refreshing, before anyone types. A damaged
+        index raises `IndexUnusableError`."""
         with self._lock:
-            self._vocab()
-            with contextlib.suppress(NotEvaluable):
-                self._bulk().prepare(_SEARCH_FIELDS, ("newest", "oldest"))
+            try:
+                self._vocab()
+                with contextlib.suppress(NotEvaluable):
+                    self._bulk().prepare(_SEARCH_FIELDS, ("newest", "oldest"))
+            # Damaged files fail in many ways.
+            except Exception as error:
+                raise IndexUnusableError(
+                    f"the index cannot be read ({type(error).__name__})"
+                ) from error
 
     def _bulk(self) -> BulkEvaluator:
         if self._evaluator is None:

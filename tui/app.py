@@ -1,18 +1,21 @@
 """The newsdesk app: search as you type, a results list and a reader.
 
-All slow work (searching, loading pages of hits, reading an article, indexing)
-runs in thread workers that post messages back; the app applies the latest
-answer and drops stale ones.
+All slow work (opening the index, searching, loading pages of hits, reading
+a large article, indexing) runs in thread workers that post messages back;
+the app applies the latest answer and drops stale ones. The first frame is
+painted before the index's modules are imported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -25,27 +28,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from index.article import ArticleError
-from index.collapse import collapse
-from index.loaders import load_file, split_record_id
-from index.locations import Locations
-from index.search import (
-    SORTS,
-    ArticleIndex,
-    Hit,
-    IndexMissingError,
-    IndexOutdatedError,
-    SearchResult,
-)
-from index.store import (
-    IndexBusyError,
-    IndexUnusableError,
-    Progress,
-    file_stamp,
-    prepare_workers,
-    read_meta,
-    update_index,
-)
 from index.text import safe_name
 
 from .messages import (
@@ -54,19 +36,34 @@ from .messages import (
     IndexDamaged,
     IndexDone,
     IndexFailed,
+    IndexNeeded,
+    IndexOpened,
     IndexProgress,
     PageLoaded,
     SearchDone,
 )
-from .screens import ConfirmRebuild, HelpScreen
 from .widgets.reader import ArticleReader
 from .widgets.results import PAGE_SIZE, ResultsList
+
+if TYPE_CHECKING:
+    # The index's modules (Whoosh: ~0.1 s of imports) are imported by the
+    # worker that opens the index, after the first paint.
+    from index.locations import Locations
+    from index.search import ArticleIndex, Hit, SearchResult
+    from index.store import Progress
 
 SEARCH_DELAY = 0.05
 """Seconds of quiet typing before a search starts: short enough to feel
 instant, long enough not to search for every letter of a fast typist."""
 ARTICLE_DELAY = 0.03
 """Seconds the cursor rests on a result before the reader loads it."""
+READ_NOW_BYTES = 16 * 1024
+"""Article files up to this size are read and collapsed on the UI thread,
+so the next frame shows them: 16 KB of text (a hundred paragraphs; 99 % of
+the benchmark's .txt files are under 8 KB) takes about 3 ms, less than
+handing it to a worker and back. Larger files are read by a worker."""
+READ_IN_WORKER = frozenset({"html"})
+"""Formats always read by a worker: extracting a saved page takes ~14 ms."""
 
 SORT_LABELS = {
     "relevance": "by relevance",
@@ -104,8 +101,6 @@ class NewsdeskApp(App[None]):
 
     def __init__(self, locations: Locations) -> None:
         super().__init__()
-        # Before Textual captures stderr, which indexing processes inherit.
-        prepare_workers()
         self.locations = locations
         self.index: ArticleIndex | None = None
         self._search_serial = 0
@@ -116,6 +111,10 @@ class NewsdeskApp(App[None]):
         self._shown_query = ""
         """The query whose hits are listed (a correction, when one was used)."""
         self._reading: Hit | None = None
+        self._formats_read: set[str] = {"txt"}
+        """Formats whose loader has run once (in a worker), so that its lazy
+        imports (YAML, Markdown, date parsing) are done: a small file of one of
+        these is read at once. Plain text imports nothing."""
         self._positions: dict[str, int] = {}
         """Reading position (scroll line) of each article read this session."""
         self._status_search = Text("")
@@ -140,7 +139,8 @@ class NewsdeskApp(App[None]):
         self.query_one("#results").border_title = "Results"
         self.query_one("#reader").border_title = "Reader"
         self.search_input.focus()
-        self._open_index()
+        # After the first frame, which does not wait for the index.
+        self.call_after_refresh(self.open_index)
 
     # --- status line ------------------------------------------------------------
 
@@ -158,27 +158,57 @@ class NewsdeskApp(App[None]):
 
     # --- the index --------------------------------------------------------------
 
-    def _open_index(self) -> None:
-        """Open the index, or build it in the background when there is none."""
+    @work(
+        thread=True,
+        exclusive=True,
+        group="open",
+        exit_on_error=False,
+        description="Opening the index.",
+    )
+    def open_index(self) -> None:
+        """Open the index, or ask for it to be built when there is none."""
+        from index.search import ArticleIndex, IndexMissingError, IndexOutdatedError
+        from index.store import IndexUnusableError
+
         try:
-            self.index = ArticleIndex(self.locations.index_dir)
+            index = ArticleIndex(self.locations.index_dir)
         except (IndexMissingError, IndexOutdatedError):
-            self._set_search_status(Text("building the index for the first time…"))
-            self.run_index_update(rebuild=False)
-            return
+            self.post_message(IndexNeeded(rebuild=False, reason=""))
         except IndexUnusableError as error:
-            self.notify(str(error), severity="error", markup=False)
-            self.run_index_update(rebuild=True)
-            return
+            self.post_message(IndexNeeded(rebuild=True, reason=str(error)))
+        else:
+            self.post_message(IndexOpened(index))
+
+    def on_index_opened(self, message: IndexOpened) -> None:
+        self.index = message.index
         self._search_now()
+        self.warm_up_index(message.index)
+
+    @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
+    def warm_up_index(self, index: ArticleIndex) -> None:
+        """Load what the first typed search would otherwise wait for."""
+        from index.store import IndexUnusableError
+
+        # A damaged index is reported by the next search.
+        with contextlib.suppress(IndexUnusableError):
+            index.warm_up()
+
+    def on_index_needed(self, message: IndexNeeded) -> None:
+        if message.reason:
+            self.notify(message.reason, severity="error", markup=False)
+        else:
+            self._set_search_status(Text("building the index for the first time…"))
+        self.run_index_update(rebuild=message.rebuild)
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def run_index_update(self, rebuild: bool) -> None:
         """Update or rebuild the index; searching goes on meanwhile."""
+        from index.store import IndexBusyError, IndexUnusableError, update_index
 
         def report(progress: Progress) -> None:
             self.post_message(IndexProgress(progress))
 
+        _start_index_helpers()
         try:
             summary = update_index(self.locations, rebuild=rebuild, progress=report)
         except IndexBusyError as error:
@@ -195,6 +225,8 @@ class NewsdeskApp(App[None]):
             self._show_status()
 
     def on_index_progress(self, message: IndexProgress) -> None:
+        from index.store import read_meta
+
         self.indexing = True
         progress = message.progress
         if progress.phase == "indexing" and progress.total:
@@ -214,17 +246,24 @@ class NewsdeskApp(App[None]):
             self._try_early_open()
 
     def _try_early_open(self) -> None:
+        from index.search import ArticleIndex
+        from index.store import IndexUnusableError
+
         try:
             self.index = ArticleIndex(self.locations.index_dir)
         except IndexUnusableError:
             return
         self._search_now()
+        self.warm_up_index(self.index)
 
     def on_index_done(self, message: IndexDone) -> None:
         self.indexing = False
         summary = message.summary
         if summary.notice:
             self.notify(summary.notice, markup=False)
+        from index.search import ArticleIndex
+        from index.store import IndexUnusableError
+
         try:
             if self.index is None:
                 self.index = ArticleIndex(self.locations.index_dir)
@@ -239,6 +278,7 @@ class NewsdeskApp(App[None]):
             markup=False,
         )
         self._search_now()
+        self.warm_up_index(self.index)
 
     def on_index_failed(self, message: IndexFailed) -> None:
         self.indexing = False
@@ -265,6 +305,8 @@ class NewsdeskApp(App[None]):
                 self._show_status()
                 self.run_index_update(rebuild=True)
 
+        from .screens import ConfirmRebuild
+
         self.push_screen(ConfirmRebuild(), answered)
 
     # --- searching --------------------------------------------------------------
@@ -287,6 +329,8 @@ class NewsdeskApp(App[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, serial: int, text: str, sort: str) -> None:
+        from index.store import IndexUnusableError
+
         assert self.index is not None
         try:
             result = self.index.search(
@@ -355,6 +399,8 @@ class NewsdeskApp(App[None]):
 
     @work(thread=True, group="pages", exit_on_error=False)
     def load_page(self, serial: int, text: str, sort: str, offset: int) -> None:
+        from index.store import IndexUnusableError
+
         assert self.index is not None
         try:
             result = self.index.search(
@@ -370,6 +416,8 @@ class NewsdeskApp(App[None]):
             self.results.add_page(message.offset, message.hits)
 
     def action_cycle_sort(self) -> None:
+        from index.search import SORTS
+
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
 
     def watch_sort(self) -> None:
@@ -401,7 +449,24 @@ class NewsdeskApp(App[None]):
         self._remember_position()
         self._article_serial += 1
         self._reading = hit
-        self.load_article(self._article_serial, hit)
+        if self._read_now(hit):
+            message = read_article(self._article_serial, hit)
+            if isinstance(message, ArticleLoaded):
+                self.on_article_loaded(message)
+            else:
+                self.on_article_failed(message)
+        else:
+            self.load_article(self._article_serial, hit)
+
+    def _read_now(self, hit: Hit) -> bool:
+        """Whether to read this article on the UI thread (small and quick)."""
+        if hit.format not in self._formats_read or hit.format in READ_IN_WORKER:
+            return False
+        try:
+            size = os.stat(hit.path).st_size
+        except OSError:
+            return True  # Reading it says what is wrong, at once.
+        return size <= READ_NOW_BYTES
 
     def _remember_position(self) -> None:
         if self._reading is not None and self.reader.article is not None:
@@ -409,32 +474,11 @@ class NewsdeskApp(App[None]):
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(self, serial: int, hit: Hit) -> None:
-        file_id, record = split_record_id(hit.id)
-        path = Path(hit.path)
-        try:
-            info = path.stat()
-            loaded = load_file(path, file_id, record)
-        except FileNotFoundError:
-            self.post_message(
-                ArticleFailed(serial, hit, "This article's file is no longer there.")
-            )
-            return
-        except (ArticleError, OSError) as error:
-            self.post_message(ArticleFailed(serial, hit, f"Cannot read it: {error}"))
-            return
-        article = next((a for a in loaded.articles if a.id == hit.id), None)
-        if article is None:
-            self.post_message(
-                ArticleFailed(serial, hit, "The file no longer holds this article.")
-            )
-            return
-        changed = bool(hit.stamp) and hit.stamp != file_stamp(
-            info.st_size, info.st_mtime_ns
-        )
-        view = collapse(article.paragraphs, article.title)
-        self.post_message(ArticleLoaded(serial, hit, article, view, changed))
+        """Read and collapse a large article (or one of a new format)."""
+        self.post_message(read_article(serial, hit))
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
+        self._formats_read.add(message.hit.format)
         if message.serial != self._article_serial:
             return
         self.reader.show_article(
@@ -498,6 +542,8 @@ class NewsdeskApp(App[None]):
             self.results.focus()
 
     def action_help(self) -> None:
+        from .screens import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -551,3 +597,45 @@ class NewsdeskApp(App[None]):
                 markup=False,
                 timeout=10,
             )
+
+
+def read_article(serial: int, hit: Hit) -> ArticleLoaded | ArticleFailed:
+    """Read a hit's article from its file and collapse it, or say why not."""
+    from index.article import ArticleError
+    from index.collapse import collapse
+    from index.loaders import load_file, split_record_id
+    from index.store import file_stamp
+
+    file_id, record = split_record_id(hit.id)
+    path = Path(hit.path)
+    try:
+        info = path.stat()
+        loaded = load_file(path, file_id, record)
+    except FileNotFoundError:
+        return ArticleFailed(serial, hit, "This article's file is no longer there.")
+    except (ArticleError, OSError) as error:
+        return ArticleFailed(serial, hit, f"Cannot read it: {error}")
+    article = next((a for a in loaded.articles if a.id == hit.id), None)
+    if article is None:
+        return ArticleFailed(serial, hit, "The file no longer holds this article.")
+    changed = bool(hit.stamp) and hit.stamp != file_stamp(
+        info.st_size, info.st_mtime_ns
+    )
+    view = collapse(article.paragraphs, article.title)
+    return ArticleLoaded(serial, hit, article, view, changed)
+
+
+def _start_index_helpers() -> None:
+    """Start the helper processes that indexing on both cores needs.
+
+    multiprocessing hands them the current stderr, and Textual's capture has
+    no file descriptor (indexing would fall back to one process): they get
+    the real one. Started here, when an index update begins, rather than
+    before the app starts, because importing the index's modules for it
+    would delay the first paint. The swap of `sys.stderr` is global, but
+    nothing else writes to it while the few milliseconds of starting last.
+    """
+    from index.store import prepare_workers
+
+    with contextlib.redirect_stderr(sys.__stderr__):
+        prepare_workers()

@@ -1,8 +1,10 @@
 """The `newsdesk` command: the app by default, and `show`, `index`, `search`, `stats`.
 
 Textual is imported only when the app is launched, so the subcommands start
-fast. Every error a user can cause is one line on stderr and an exit status:
-1 nothing matched, 2 bad input or arguments, 3 the index is busy.
+fast; the index's modules (Whoosh) only by the commands that use them, so the
+app paints before it has imported them. Every error a user can cause is one
+line on stderr and an exit status: 1 nothing matched, 2 bad input or
+arguments, 3 the index is busy.
 """
 
 from __future__ import annotations
@@ -14,25 +16,18 @@ import shutil
 import sys
 import textwrap
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from index.article import Article, ArticleError
-from index.collapse import ReaderView, collapse, marker_text
-from index.loaders import article_format, load_file, split_record_id
 from index.locations import ConfigError, Locations, resolve_locations
-from index.store import (
-    IndexBusyError,
-    IndexUnusableError,
-    Progress,
-    UpdateSummary,
-    update_index,
-)
 from index.text import safe_name
 
 if TYPE_CHECKING:
+    from index.article import Article
+    from index.collapse import ReaderView
     from index.search import ArticleIndex, Hit
+    from index.store import Progress, UpdateSummary
 
     from .app import NewsdeskApp
 
@@ -170,6 +165,8 @@ def _show_json(article: Article, view: ReaderView) -> dict[str, Any]:
 
 
 def _print_article(article: Article, view: ReaderView, show_all: bool) -> None:
+    from index.collapse import marker_text
+
     style = _Style(sys.stdout)
     width = min(shutil.get_terminal_size((88, 24)).columns, 100)
 
@@ -201,6 +198,10 @@ def _print_article(article: Article, view: ReaderView, show_all: bool) -> None:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from index.article import ArticleError
+    from index.collapse import collapse
+    from index.loaders import article_format, load_file, split_record_id
+
     target, record = split_record_id(args.file)
     path = Path(target)
     if not path.exists() and Path(args.file).exists():
@@ -286,6 +287,8 @@ def run_update(
     quiet: bool = False,
 ) -> UpdateSummary:
     """Update the index with progress on stderr (unless quiet)."""
+    from index.store import update_index
+
     report = None if quiet else _ProgressReport(sys.stderr)
     try:
         summary = update_index(locations, rebuild=rebuild, wait=wait, progress=report)
@@ -327,6 +330,7 @@ def _index(args: argparse.Namespace) -> int:
 def open_index(locations: Locations, quiet: bool = False) -> ArticleIndex:
     """Open the index, building or rebuilding it first when needed."""
     from index.search import ArticleIndex, IndexMissingError, IndexOutdatedError
+    from index.store import IndexUnusableError
 
     try:
         return ArticleIndex(locations.index_dir)
@@ -352,6 +356,8 @@ def _print_hit(hit: Hit, style: _Style) -> None:
 
 
 def _search(args: argparse.Namespace) -> int:
+    from index.store import IndexUnusableError
+
     if args.limit < 0:
         return _fail("--limit must be 0 or more")
     locations = _locations(args)
@@ -456,20 +462,30 @@ def make_app(locations: Locations) -> NewsdeskApp:
     return NewsdeskApp(locations)
 
 
+def _run_command(
+    command: Callable[[argparse.Namespace], int], args: argparse.Namespace
+) -> int:
+    """Run a command, turning a busy or unusable index into one line."""
+    from index.store import IndexBusyError, IndexUnusableError
+
+    try:
+        return command(args)
+    except IndexBusyError as error:
+        return _fail(f"{error}; try again when it is done, or use --wait", EXIT_BUSY)
+    except IndexUnusableError as error:
+        return _fail(str(error))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     commands = {"show": _show, "index": _index, "search": _search, "stats": _stats}
     try:
         if args.command in commands:
-            return commands[args.command](args)
+            return _run_command(commands[args.command], args)
         make_app(_locations(args)).run()
         return 0
     except ConfigError as error:
-        return _fail(str(error))
-    except IndexBusyError as error:
-        return _fail(f"{error}; try again when it is done, or use --wait", EXIT_BUSY)
-    except IndexUnusableError as error:
         return _fail(str(error))
     except OSError as error:
         # A full disk or a read-only index folder: the old index is untouched.

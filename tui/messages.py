@@ -8,13 +8,16 @@ older query is dropped instead of overwriting a newer one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from index.article import Article
-from index.collapse import ReaderView
-from index.search import Hit, SearchResult
-from index.store import Progress, UpdateSummary
+if TYPE_CHECKING:
+    # Only for the annotations: the app paints before it imports Whoosh.
+    from index.article import Article
+    from index.collapse import ReaderView
+    from index.search import ArticleIndex, Hit, SearchResult
+    from index.store import Progress, UpdateSummary
 
 
 @dataclass
@@ -54,6 +57,22 @@ class ArticleFailed(Message):
     serial: int
     hit: Hit
     reason: str
+
+
+@dataclass
+class IndexOpened(Message):
+    """The index was opened (after the first paint), ready to search."""
+
+    index: ArticleIndex
+
+
+@dataclass
+class IndexNeeded(Message):
+    """There is no usable index to open: build one, or rebuild it."""
+
+    rebuild: bool
+    reason: str
+    """Why a rebuild is needed ("" when there is no index yet)."""
 
 
 @dataclass

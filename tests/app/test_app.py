@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,11 @@ import pytest
 from rich.containers import Lines
 from rich.text import Text
 from textual.pilot import Pilot
+from textual.screen import Screen
 
+import tui.app
 from index.locations import Locations
+from index.search import Hit
 from index.store import update_index
 from tests.app.conftest import write_articles
 from tests.app.pilot_helpers import (
@@ -21,8 +25,9 @@ from tests.app.pilot_helpers import (
     status_text,
     type_query,
 )
-from tui.app import NewsdeskApp
+from tui.app import READ_NOW_BYTES, NewsdeskApp
 from tui.cli import make_app
+from tui.messages import ArticleFailed, ArticleLoaded
 from tui.widgets.reader import ArticleReader
 
 
@@ -452,6 +457,163 @@ async def test_focus_changes_do_not_wrap_the_article_again(
         await settle(pilot)
         assert app.focused is app.reader
         assert wrapped == []
+
+
+def _record_reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[bool]]:
+    """The files the app reads articles from (the result under the cursor is
+    read too), and for each read whether it ran on the UI thread."""
+    reads: dict[str, list[bool]] = {}
+    read = tui.app.read_article
+
+    def recording_read(serial: int, hit: Hit) -> ArticleLoaded | ArticleFailed:
+        on_ui_thread = threading.current_thread() is threading.main_thread()
+        reads.setdefault(Path(hit.path).name, []).append(on_ui_thread)
+        return read(serial, hit)
+
+    monkeypatch.setattr(tui.app, "read_article", recording_read)
+    return reads
+
+
+async def test_a_small_article_is_in_the_next_frame_painted(
+    app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = _record_reads(monkeypatch)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        shown: list[str | None] = []
+        """The title the reader shows in each frame painted."""
+        asked: list[int] = []
+        """How many frames were painted when the app was asked for the article."""
+        display, open_article = app._display, app._open_article
+
+        def painting(screen: Screen[Any], update: Any) -> None:
+            display(screen, update)
+            article = app.reader.article
+            shown.append(article.title if article is not None else None)
+
+        def opening(hit: Hit) -> None:
+            if hit.title == "Saltmere Sells Its Last Tugboat":
+                asked.append(len(shown))
+            open_article(hit)
+
+        monkeypatch.setattr(app, "_display", painting)
+        monkeypatch.setattr(app, "_open_article", opening)
+        await type_query(pilot, "tugboat")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert asked
+        assert shown[asked[0]] == "Saltmere Sells Its Last Tugboat"
+        assert set(reads["tugboat.txt"]) == {True}
+        assert "··· 3 repeated paragraphs collapsed" in reader_text(app)
+
+
+async def test_a_large_article_is_read_by_a_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    _long_article(folder, 200)
+    assert (folder / "long.txt").stat().st_size > READ_NOW_BYTES
+    (folder / "short.txt").write_text("A short harbour note\n\nJust one line.\n")
+    locations = Locations((folder,), tmp_path / "ix")
+    update_index(locations)
+    reads = _record_reads(monkeypatch)
+    app = make_app(locations)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "long harbour")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert app.reader.article is not None
+        assert app.reader.article.title == "A long harbour story"
+        assert "··· 1 repeated paragraph collapsed" in " ".join(
+            " ".join(await _every_line(pilot, app.reader)).split()
+        )
+        await type_query(pilot, "short harbour")
+        assert app.reader.article.title == "A short harbour note"
+        assert set(reads["long.txt"]) == {False}
+        assert set(reads["short.txt"]) == {True}
+
+
+async def test_a_markdown_file_is_read_by_a_worker_the_first_time(
+    app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first Markdown file imports the YAML and Markdown parsers (tens of
+    # ms); after that a small one is read at once.
+    reads = _record_reads(monkeypatch)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "budget dawn")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert "flood defences" in reader_text(app)
+        await type_query(pilot, "derby")
+        await type_query(pilot, "budget dawn")
+        assert "flood defences" in reader_text(app)
+        first, *later = reads["budget.md"]
+        assert not first
+        assert later
+        assert set(later) == {True}
+
+
+async def test_the_first_frame_does_not_wait_for_the_index(
+    app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[bool] = []
+    """For each frame painted, whether the index was open."""
+    display = app._display
+
+    def painting(screen: Screen[Any], update: Any) -> None:
+        display(screen, update)
+        opened.append(app.index is not None)
+
+    monkeypatch.setattr(app, "_display", painting)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert opened[0] is False
+        assert opened[-1] is True
+        assert "5 articles · newest first" in status_text(app)
+
+
+async def test_the_next_article_is_painted_from_its_top_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    _long_article(folder, 120)
+    other = "\n\n".join(
+        f"Tide table entry {n} of the harbour: high water at {n % 12 + 1} "
+        "o'clock, long enough to wrap onto a second line of the reader."
+        for n in range(120)
+    )
+    (folder / "tides.txt").write_text(f"Harbour tide tables\n\n{other}\n")
+    locations = Locations((folder,), tmp_path / "ix")
+    update_index(locations)
+    app = make_app(locations)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "harbour")
+        await pilot.press("enter", "enter", "pagedown", "pagedown", "pagedown")
+        await settle(pilot)
+        assert app.reader.article is not None
+        first = app.reader.article.title
+        assert app.reader.scroll_y > 0
+        painted: list[tuple[str, float]] = []
+        """The title shown and the scroll position, frame by frame."""
+        display = app._display
+
+        def painting(screen: Screen[Any], update: Any) -> None:
+            display(screen, update)
+            article = app.reader.article
+            if article is not None:
+                painted.append((article.title, app.reader.scroll_y))
+
+        monkeypatch.setattr(app, "_display", painting)
+        await pilot.press("escape", "down")  # the other article, from the list
+        await settle(pilot)
+        others = [y for title, y in painted if title != first]
+        assert others
+        assert others[0] == 0
 
 
 async def test_hits_past_the_first_page_load_as_the_list_reaches_them(

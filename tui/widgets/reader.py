@@ -20,7 +20,7 @@ import functools
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -36,9 +36,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from index.article import Article
-from index.collapse import TITLE, ReaderView, marker_text
-from index.search import highlight_spans
+if TYPE_CHECKING:
+    # The core's modules are imported when an article is shown: the app
+    # paints its first frame before importing them (Whoosh takes ~0.1 s).
+    from index.article import Article
+    from index.collapse import ReaderView
 
 BlockKind = Literal["title", "facts", "notice", "paragraph", "marker", "copy"]
 Span = tuple[int, int]
@@ -66,22 +68,45 @@ _COPY_INDENT = "│ "
 
 def _marker_line(count: int, expanded: bool) -> str:
     if not expanded:
+        from index.collapse import marker_text
+
         return marker_text(count)
     noun = "paragraph" if count == 1 else "paragraphs"
     return f"▾ {count} repeated {noun} shown as copies (Enter or d to collapse)"
 
 
 def wrapped_lines(text: str, width: int, console: Console | None = None) -> int:
-    """How many lines `Text(text).wrap(console, width)` makes.
+    """How many lines `Text(text).wrap(console, width)` makes."""
+    starts = _line_starts(text, width)
+    if starts is not None:
+        return len(starts)
+    return len(Text(text).wrap(console or Console(), width))
+
+
+def plain_lines(text: str, width: int) -> list[str] | None:
+    """The lines `Text(text).wrap(console, width)` makes, as plain text, for
+    a paragraph (see `_line_starts`); None for other text."""
+    starts = _line_starts(text, width)
+    if starts is None:
+        return None
+    ends = [*starts[1:], len(text)]
+    # A line keeps the space after its last word, unless that makes it one
+    # cell too wide (rich's `rstrip_end`).
+    pairs = zip(starts, ends, strict=True)
+    return [text[start : min(end, start + width)] for start, end in pairs]
+
+
+def _line_starts(text: str, width: int) -> list[int] | None:
+    """Where each line of `Text(text).wrap(console, width)` starts, found
+    without rich for a paragraph; None for other text.
 
     A paragraph is one line of printable text with single spaces, whose words
     are narrower than `width` and whose characters take a cell each. Rich's
     wrap puts each word on the current line if it fits and else starts a new
     line with it; for such text that is a line ending at the last space that
     fits, one `rfind` a line instead of rich's regex, measure and copy a word.
-    Other text is wrapped to count.
     """
-    if (
+    if not (
         # Printable text holds no whitespace but the plain space.
         text.isprintable()
         and "  " not in text
@@ -89,18 +114,17 @@ def wrapped_lines(text: str, width: int, console: Console | None = None) -> int:
         and not text.endswith(" ")
         and _one_cell_each(text)
     ):
-        lines = 1
-        start = 0
-        while len(text) - start > width:
-            # The space after the last word that fits on this line.
-            space = text.rfind(" ", start, start + width + 1)
-            if space == -1:
-                break  # A word wider than the line: rich folds it.
-            start = space + 1
-            lines += 1
-        else:
-            return lines
-    return len(Text(text).wrap(console or Console(), width))
+        return None
+    starts = [0]
+    start = 0
+    while len(text) - start > width:
+        # The space after the last word that fits on this line.
+        space = text.rfind(" ", start, start + width + 1)
+        if space == -1:
+            return None  # A word wider than the line: rich folds it.
+        start = space + 1
+        starts.append(start)
+    return starts
 
 
 @functools.cache
@@ -317,6 +341,8 @@ class ArticleReader(ScrollView, can_focus=True):
 
     def _rebuild_blocks(self) -> None:
         """Put the blocks in order for the expanded runs (markers and copies anew)."""
+        from index.collapse import TITLE
+
         blocks = list(self._head)
         runs = enumerate(self.view.runs if self.view is not None else ())
         shown = 0
@@ -371,6 +397,8 @@ class ArticleReader(ScrollView, can_focus=True):
     )
     def _search(self, serial: int, texts: list[str], stems: frozenset[str]) -> None:
         """Find the query's words in `texts` (a long article's blocks)."""
+        from index.search import highlight_spans
+
         worker = get_current_worker()
         found: list[Spans] = []
         for start in range(0, len(texts), _SEARCH_BATCH):
@@ -393,6 +421,8 @@ class ArticleReader(ScrollView, can_focus=True):
 
     def _spans(self, block: _Block) -> Spans:
         if block.spans is None:
+            from index.search import highlight_spans
+
             block.spans = tuple(highlight_spans(block.text, self._stems))
         return block.spans
 
@@ -418,17 +448,32 @@ class ArticleReader(ScrollView, can_focus=True):
         if block.strips is not None:
             return block.strips
         styles = self._styles()
+        base = styles["widget"]
+        spans = self._spans(block)
+        lines = None
+        if block.kind == "paragraph" and not spans:
+            lines = plain_lines(block.text, self._width)
+        if lines is not None:
+            # Most of what is painted, made as rich would make it (a strip of
+            # the text and the padding, in the widget's style) at a fraction
+            # of the cost: a character is a cell, so a line is as wide as long.
+            strips = []
+            for plain in lines:
+                segments = [Segment(plain, base)]
+                if len(plain) < self._width:
+                    segments.append(Segment(" " * (self._width - len(plain)), base))
+                strips.append(Strip(segments, self._width))
+            return self._keep_strips(block, strips)
         style = styles[_COMPONENTS[block.kind]]
         text = Text(block.text, style=style)
         current = self._current_match()
-        for span_number, (start, end) in enumerate(self._spans(block)):
+        for span_number, (start, end) in enumerate(spans):
             is_current = current == (number, span_number)
             match = "reader--current-match" if is_current else "reader--match"
             text.stylize(styles[match], start, end)
         indent = _COPY_INDENT if block.kind == "copy" else ""
         width = max(1, self._width - len(indent))
         console = self.app.console
-        base = styles["widget"]
         strips = []
         for line in text.wrap(console, width):
             if indent:
@@ -439,7 +484,11 @@ class ArticleReader(ScrollView, can_focus=True):
             if length < self._width:
                 segments.append(Segment(" " * (self._width - length), base))
             strips.append(Strip(segments, max(length, self._width)))
-        strips.append(Strip.blank(self._width, base))
+        return self._keep_strips(block, strips)
+
+    def _keep_strips(self, block: _Block, strips: list[Strip]) -> list[Strip]:
+        """Keep a block's lines, with the blank line after it, for painting."""
+        strips.append(Strip.blank(self._width, self._styles()["widget"]))
         block.strips = strips
         if len(strips) != block.lines:
             # `wrapped_lines` counted otherwise: place the blocks again.
@@ -474,6 +523,10 @@ class ArticleReader(ScrollView, can_focus=True):
         self.refresh()
 
     def _scroll_after_layout(self, y: int) -> None:
+        if y == 0 and self.scroll_y:
+            # The top is always in range: go there now, so that the first
+            # frame shows the new text from its start, not at the old place.
+            self.scroll_to(y=0, animate=False, immediate=True)
         # The new virtual size only bounds scrolling after the next refresh.
         self.call_after_refresh(self.scroll_to, y=y, animate=False, immediate=True)
 
