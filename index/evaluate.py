@@ -12,6 +12,11 @@ lists with dicts and sets: the same documents, scores and order as Whoosh's
 It understands the queries the app's parser makes (terms, and/or/not,
 phrases, ranges, everything); for any other kind it raises `NotEvaluable`
 and the caller asks Whoosh.
+
+Reading blocks, lengths and columns whole uses attributes private to
+whoosh3's codec (`W3LeafMatcher`, the per-document reader, `NumericColumn`),
+which is why whoosh3 is pinned exactly; anything else is read through
+Whoosh's public matcher API, more slowly.
 """
 
 from __future__ import annotations
@@ -154,7 +159,10 @@ def _postings(
 def _length_bytes(reader: Any, fieldname: str) -> Iterable[int]:
     """Each document's length in a field, as the one byte the segment stores."""
     doc_count = reader.doc_count_all()
-    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    per_document = getattr(reader, "_perdoc", None)
+    if per_document is None:
+        raise NotEvaluable("field lengths not readable in bulk")
+    column = per_document._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
     if column is None:
         return bytes(doc_count)
     return _numbers(column, doc_count)
@@ -165,10 +173,10 @@ def _numbers(column: Any, doc_count: int) -> list[int]:
 
     Whoosh's own `load()` reads them one seek at a time (about 150 ms for
     100,000 documents)."""
-    typecode = getattr(column, "_typecode", "")
-    if type(column) is not NumericColumn.Reader or array(
-        typecode
-    ).itemsize != struct.calcsize("!" + typecode):
+    if type(column) is not NumericColumn.Reader:
+        return list(column)
+    typecode = column._typecode
+    if array(typecode).itemsize != struct.calcsize("!" + typecode):
         return list(column)
     raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
     values = array(typecode, raw)
