@@ -55,6 +55,7 @@ from .collapse import collapse
 from .discover import FileEntry, scan_folders
 from .loaders import load_file
 from .locations import Locations
+from .postings import finalize_segment, use_term_pool
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -424,6 +425,7 @@ def _index_share(
     # Unlocked, as in Whoosh's own multiprocessing writer: the parent holds
     # the lock and commits this segment.
     writer = ix.writer(_lk=False, limitmb=_WORKER_POOL_MB, compound=False)
+    use_term_pool(writer, _WORKER_POOL_MB)
     kept: list[_Loaded] = []
     words: Counter[str] = Counter()
     files = articles = 0
@@ -441,7 +443,7 @@ def _index_share(
             progress.send((files, articles))
             files = articles = 0
     if any(loaded.ids for loaded in kept):
-        segment = writer._finalize_segment()
+        segment = finalize_segment(writer)
     else:
         writer._close_segment()
         segment = None
