@@ -26,6 +26,7 @@ from whoosh.lang.porter import stem
 __all__ = [
     "FusedPositions",
     "FusedStemmingAnalyzer",
+    "indexed_words",
     "stem_word",
     "stemmed_text",
     "words_of",
@@ -47,6 +48,23 @@ def stem_word(word: str) -> str:
 def words_of(text: str) -> list[str]:
     """The words of `text` as the index tokenizes them, lowercased, in order."""
     return list(map(str.lower, _TOKEN.findall(text)))
+
+
+# The words of the last texts indexed: a build tokenizes each title and body
+# for its postings, then again for the words it lists for completion.
+_indexed: dict[str, list[str]] = {}
+_INDEXED_KEPT = 4
+
+
+def indexed_words(text: str) -> list[str]:
+    """`words_of(text)`, remembered for the text indexed last."""
+    words = _indexed.get(text)
+    if words is None:
+        words = words_of(text)
+        if len(_indexed) >= _INDEXED_KEPT:
+            _indexed.clear()
+        _indexed[text] = words
+    return words
 
 
 class FusedStemmingAnalyzer(Analyzer):  # type: ignore[misc]
@@ -99,7 +117,7 @@ class FusedStemmingAnalyzer(Analyzer):  # type: ignore[misc]
     @staticmethod
     def stems(value: str, start_pos: int = 0) -> Iterator[tuple[int, str]]:
         """(position, stem) of every indexed token, as the chain numbers them."""
-        words = words_of(value)
+        words = indexed_words(value)
         kept = [w for w in words if len(w) >= _MIN_SIZE and w not in _STOP_WORDS]
         if not kept:
             return iter(())

@@ -49,7 +49,7 @@ from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.writing import MERGE_SMALL
 
-from .analysis import stemmed_text, words_of
+from .analysis import indexed_words, stemmed_text
 from .article import Article, ArticleError, Problem
 from .collapse import collapse
 from .discover import FileEntry, scan_folders
@@ -369,10 +369,11 @@ def prepare_workers() -> None:
 
 def _document_words(document: dict[str, Any]) -> set[str]:
     """The words a person might type for this document, for `words.txt`."""
-    text = f"{document['title']}\n{document['body']}"
+    # The words the analyzer just found: title and body are indexed first.
+    words = {*indexed_words(document["title"]), *indexed_words(document["body"])}
     return {
         word
-        for word in words_of(text)
+        for word in words
         if len(word) <= _MAX_WORD_CHARS and word.isalpha() and len(word) > 1
     }
 
