@@ -17,13 +17,15 @@ import heapq
 import marshal
 import struct
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from itertools import accumulate
 from operator import itemgetter
 from typing import Any
 
-__all__ = ["TermPool", "finalize_segment", "use_term_pool"]
+from .analysis import FusedPositions, FusedStemmingAnalyzer
+
+__all__ = ["TermPool", "add_document", "finalize_segment", "use_term_pool"]
 
 # What `TermPool` counts against its limit: a posting's document number,
 # weight and value length (plus the value itself), and a term's dict entry
@@ -83,6 +85,47 @@ class TermPool:
             self._size += _POSTING_BYTES
         if self._size > self._limit:
             self._spill()
+
+    def add_field(
+        self,
+        fieldname: str,
+        docnum: int,
+        items: Iterable[tuple[bytes, int, float, bytes | None]],
+        fieldboost: float,
+        scorable: bool,
+    ) -> int:
+        """`add` for each of a field's (term, frequency, weight, value) in one
+        document, as `SegmentWriter.add_document` adds them; returns the
+        field's length in the document."""
+        if docnum < self._last_docnum:
+            raise ValueError("TermPool takes postings in document order")
+        self._last_docnum = docnum
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        length = size = 0
+        for tbytes, freq, weight, vbytes in items:
+            if scorable:
+                length += freq
+            postings = terms.get(tbytes)
+            if postings is None:
+                postings = terms[tbytes] = _empty_postings()
+                size += _TERM_BYTES + len(tbytes)
+            docs, weights, lengths, values = postings
+            docs.append(docnum)
+            weights.append(weight * fieldboost)
+            if vbytes:
+                lengths.append(len(vbytes))
+                values += vbytes
+                size += _POSTING_BYTES + len(vbytes)
+            else:
+                lengths.append(0)
+                size += _POSTING_BYTES
+        self._size += size
+        if self._size > self._limit:
+            self._spill()
+        return length
 
     def _memory_rows(self) -> Iterator[_Row]:
         fields = self._fields
@@ -215,6 +258,57 @@ def _add_term(
         postwriter._maxlength = max(0, max(lengths))
         if end < count:
             postwriter._write_block()
+
+
+def add_document(writer: Any, fields: dict[str, Any]) -> None:
+    """`writer.add_document(**fields)` for a writer whose pool is a `TermPool`:
+    the same stored values, lengths and columns, each field's postings handed
+    to the pool together (no spelling or vector fields)."""
+    writer._check_state()
+    pool: TermPool = writer.pool
+    perdocwriter = writer.perdocwriter
+    schema = writer.schema
+    docnum = writer.docnum
+    docboost = writer._doc_boost(fields)
+    fieldnames = sorted([name for name in fields if not name.startswith("_")])
+    writer._check_fields(schema, fieldnames)
+    perdocwriter.start_doc(docnum)
+    try:
+        for fieldname in fieldnames:
+            value = fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+            if field.separate_spelling() or field.vector:
+                raise ValueError(f"{fieldname}: TermPool takes no spelling or vectors")
+            length = 0
+            if field.indexed:
+                fieldboost = writer._field_boost(fields, fieldname, docboost)
+                if (
+                    isinstance(field.format, FusedPositions)
+                    and isinstance(field.analyzer, FusedStemmingAnalyzer)
+                    and isinstance(value, str)
+                ):
+                    items = field.format.postings(value, field.analyzer)
+                else:
+                    items = field.index(value)
+                length = pool.add_field(
+                    fieldname, docnum, items, fieldboost, field.scorable
+                )
+            customval = fields.get(f"_stored_{fieldname}", value)
+            stored = customval if field.stored else None
+            perdocwriter.add_field(fieldname, field, stored, length)
+            column = field.column_type
+            if column and customval is not None:
+                perdocwriter.add_column_value(
+                    fieldname, column, field.to_column_value(customval)
+                )
+    except ValueError:
+        perdocwriter.cancel_doc()
+        raise
+    perdocwriter.finish_doc()
+    writer._added = True
+    writer.docnum += 1
 
 
 def finalize_segment(writer: Any) -> Any:

@@ -55,7 +55,7 @@ from .collapse import collapse
 from .discover import FileEntry, scan_folders
 from .loaders import load_file
 from .locations import Locations
-from .postings import finalize_segment, use_term_pool
+from .postings import add_document, finalize_segment, use_term_pool
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -433,7 +433,7 @@ def _index_share(
     for number, (entry, sha) in enumerate(share, start=1):
         loaded = _load_for_index(entry, sha)
         for document in loaded.documents:
-            writer.add_document(**document)
+            add_document(writer, document)
             words.update(_document_words(document))
         kept.append(replace(loaded, documents=()))
         files += 1

@@ -17,7 +17,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from index.discover import scan_folders
-from index.postings import TermPool, finalize_segment, use_term_pool
+from index.postings import TermPool, add_document, finalize_segment, use_term_pool
 from index.store import _load_for_index, make_schema
 
 from .test_update import write_article
@@ -59,7 +59,10 @@ def articles(tmp_path: Path) -> list[dict[str, Any]]:
 
 
 def write_segment(
-    folder: Path, articles: list[dict[str, Any]], term_pool_mb: float | None
+    folder: Path,
+    articles: list[dict[str, Any]],
+    term_pool_mb: float | None,
+    by_field: bool = True,
 ) -> dict[str, bytes]:
     """Index the samples into one segment; its files by extension."""
     folder.mkdir()
@@ -68,7 +71,10 @@ def write_segment(
     if term_pool_mb is not None:
         use_term_pool(writer, term_pool_mb)
     for document in articles:
-        writer.add_document(**document)
+        if term_pool_mb is not None and by_field:
+            add_document(writer, document)
+        else:
+            writer.add_document(**document)
     if term_pool_mb is None:
         segment = writer._finalize_segment()
     else:
@@ -82,13 +88,19 @@ def write_segment(
     return files
 
 
-@pytest.mark.parametrize("limit_mb", [128.0, 2.0], ids=["in memory", "runs"])
+@pytest.mark.parametrize(
+    ("limit_mb", "by_field"),
+    [(128.0, True), (2.0, True), (128.0, False)],
+    ids=["in memory", "runs", "posting by posting"],
+)
 def test_term_pool_writes_whooshs_segment_byte_for_byte(
-    tmp_path: Path, articles: list[dict[str, Any]], limit_mb: float
+    tmp_path: Path, articles: list[dict[str, Any]], limit_mb: float, by_field: bool
 ) -> None:
     assert len(articles) > 400
     whoosh_files = write_segment(tmp_path / "whoosh", articles, None)
-    term_pool_files = write_segment(tmp_path / "term-pool", articles, limit_mb)
+    term_pool_files = write_segment(
+        tmp_path / "term-pool", articles, limit_mb, by_field
+    )
 
     assert term_pool_files.keys() == whoosh_files.keys()
     for extension, data in whoosh_files.items():
