@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import marshal
+import os
 import struct
 from array import array
 from collections.abc import Iterable, Iterator
@@ -136,7 +137,8 @@ class TermPool:
                 yield fieldname, tbytes, docs, weights, lengths, values
 
     def _spill(self) -> None:
-        name = f"{len(self._runs)}-{id(self)}.terms"
+        # Both workers write runs into the same temporary folder.
+        name = f"{os.getpid()}-{len(self._runs)}.terms"
         stream = self._tempstore.create_file(name)
         try:
             record: list[tuple[Any, ...]] = []

@@ -417,7 +417,9 @@ def _start_worker(progress: Connection) -> None:
 
 
 def _index_share(
-    generation_dir: str, share: Sequence[tuple[FileEntry, str | None]]
+    generation_dir: str,
+    share: Sequence[tuple[FileEntry, str | None]],
+    pool_mb: float = _WORKER_POOL_MB,
 ) -> _Share:
     """In a worker process: read and parse `share`, writing a new segment."""
     progress = _worker_progress
@@ -425,8 +427,8 @@ def _index_share(
     ix = whoosh_index.open_dir(generation_dir)
     # Unlocked, as in Whoosh's own multiprocessing writer: the parent holds
     # the lock and commits this segment.
-    writer = ix.writer(_lk=False, limitmb=_WORKER_POOL_MB, compound=False)
-    use_term_pool(writer, _WORKER_POOL_MB)
+    writer = ix.writer(_lk=False, limitmb=pool_mb, compound=False)
+    use_term_pool(writer, pool_mb)
     kept: list[_Loaded] = []
     words: Counter[str] = Counter()
     files = articles = 0
@@ -494,7 +496,8 @@ def _index_in_workers(
     finished = False
     try:
         futures = [
-            pool.submit(_index_share, str(generation_dir), share) for share in shares
+            pool.submit(_index_share, str(generation_dir), share, _WORKER_POOL_MB)
+            for share in shares
         ]
         pending = set(futures)
         while pending:
