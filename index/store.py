@@ -86,7 +86,8 @@ _GENERATION_PREFIX = "gen-"
 _PARALLEL_FROM = 64
 # How often a worker reports progress, in files.
 _REPORT_EVERY = 16
-# Each worker's in-memory posting pool; beyond it Whoosh spills runs to disk.
+# Each worker's in-memory postings (`TermPool`); beyond it they go to disk in
+# runs, merged back when the segment is written.
 _WORKER_POOL_MB = 128
 _MAX_WORD_CHARS = 40
 _DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
