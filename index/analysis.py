@@ -12,9 +12,11 @@ highlighting behave as before. A test compares the two token by token.
 from __future__ import annotations
 
 import functools
+import pickle
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from operator import sub
 from typing import Any
 
 from whoosh.analysis import StemmingAnalyzer, Token
@@ -22,10 +24,12 @@ from whoosh.analysis.analyzers import Analyzer
 from whoosh.fields import TEXT
 from whoosh.formats import Positions
 from whoosh.lang.porter import stem
+from whoosh.system import pack_uint
 
 __all__ = [
     "FusedPositions",
     "FusedStemmingAnalyzer",
+    "indexed_words",
     "stem_word",
     "stemmed_text",
     "words_of",
@@ -47,6 +51,23 @@ def stem_word(word: str) -> str:
 def words_of(text: str) -> list[str]:
     """The words of `text` as the index tokenizes them, lowercased, in order."""
     return list(map(str.lower, _TOKEN.findall(text)))
+
+
+# The words of the last texts indexed: a build tokenizes each title and body
+# for its postings, then again for the words it lists for completion.
+_indexed: dict[str, list[str]] = {}
+_INDEXED_KEPT = 4
+
+
+def indexed_words(text: str) -> list[str]:
+    """`words_of(text)`, remembered for the text indexed last."""
+    words = _indexed.get(text)
+    if words is None:
+        words = words_of(text)
+        if len(_indexed) >= _INDEXED_KEPT:
+            _indexed.clear()
+        _indexed[text] = words
+    return words
 
 
 class FusedStemmingAnalyzer(Analyzer):  # type: ignore[misc]
@@ -99,7 +120,7 @@ class FusedStemmingAnalyzer(Analyzer):  # type: ignore[misc]
     @staticmethod
     def stems(value: str, start_pos: int = 0) -> Iterator[tuple[int, str]]:
         """(position, stem) of every indexed token, as the chain numbers them."""
-        words = words_of(value)
+        words = indexed_words(value)
         kept = [w for w in words if len(w) >= _MIN_SIZE and w not in _STOP_WORDS]
         if not kept:
             return iter(())
@@ -129,6 +150,27 @@ class FusedStemmingAnalyzer(Analyzer):  # type: ignore[misc]
 class FusedPositions(Positions):  # type: ignore[misc]
     """Whoosh's `Positions` format, skipping Token objects for fused analysis."""
 
+    def postings(
+        self, value: str, analyzer: FusedStemmingAnalyzer
+    ) -> list[tuple[bytes, int, float, bytes]]:
+        """What `TEXT.index(value)` returns for this format, computed directly:
+        (term as UTF-8, frequency, weight, encoded positions)."""
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        for position, text in analyzer.stems(value):
+            positions[text].append(position)
+        boost = self.field_boost
+        encoded = []
+        for text, found in positions.items():
+            count = len(found)
+            if count == 1:
+                value_bytes = _single_position(found[0])
+            else:
+                # Positions.encode, with the deltas taken in C.
+                deltas = [found[0], *map(sub, found[1:], found)]
+                value_bytes = pack_uint(count) + pickle.dumps(deltas, 2)
+            encoded.append((text.encode("utf-8"), count, count * boost, value_bytes))
+        return encoded
+
     def word_values(
         self, value: Any, analyzer: Any, **kwargs: Any
     ) -> Iterable[tuple[str, int, float, bytes]]:
@@ -143,6 +185,13 @@ class FusedPositions(Positions):  # type: ignore[misc]
         boost = self.field_boost
         for text, found in positions.items():
             yield (text, len(found), len(found) * boost, self.encode(found))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _single_position(position: int) -> bytes:
+    """`Positions().encode([position])`: most words occur once in a document."""
+    encoded: bytes = pack_uint(1) + pickle.dumps([position], 2)
+    return encoded
 
 
 def stemmed_text(*, stored: bool = False, field_boost: float = 1.0) -> TEXT:

@@ -49,12 +49,13 @@ from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.writing import MERGE_SMALL
 
-from .analysis import stemmed_text, words_of
+from .analysis import indexed_words, stemmed_text
 from .article import Article, ArticleError, Problem
 from .collapse import collapse
 from .discover import FileEntry, scan_folders
 from .loaders import load_file
 from .locations import Locations
+from .postings import add_document, finalize_segment, use_term_pool
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -85,7 +86,8 @@ _GENERATION_PREFIX = "gen-"
 _PARALLEL_FROM = 64
 # How often a worker reports progress, in files.
 _REPORT_EVERY = 16
-# Each worker's in-memory posting pool; beyond it Whoosh spills runs to disk.
+# Each worker's in-memory postings (`TermPool`); beyond it they go to disk in
+# runs, merged back when the segment is written.
 _WORKER_POOL_MB = 128
 _MAX_WORD_CHARS = 40
 _DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
@@ -368,10 +370,11 @@ def prepare_workers() -> None:
 
 def _document_words(document: dict[str, Any]) -> set[str]:
     """The words a person might type for this document, for `words.txt`."""
-    text = f"{document['title']}\n{document['body']}"
+    # The words the analyzer just found: title and body are indexed first.
+    words = {*indexed_words(document["title"]), *indexed_words(document["body"])}
     return {
         word
-        for word in words_of(text)
+        for word in words
         if len(word) <= _MAX_WORD_CHARS and word.isalpha() and len(word) > 1
     }
 
@@ -415,7 +418,9 @@ def _start_worker(progress: Connection) -> None:
 
 
 def _index_share(
-    generation_dir: str, share: Sequence[tuple[FileEntry, str | None]]
+    generation_dir: str,
+    share: Sequence[tuple[FileEntry, str | None]],
+    pool_mb: float = _WORKER_POOL_MB,
 ) -> _Share:
     """In a worker process: read and parse `share`, writing a new segment."""
     progress = _worker_progress
@@ -423,14 +428,15 @@ def _index_share(
     ix = whoosh_index.open_dir(generation_dir)
     # Unlocked, as in Whoosh's own multiprocessing writer: the parent holds
     # the lock and commits this segment.
-    writer = ix.writer(_lk=False, limitmb=_WORKER_POOL_MB, compound=False)
+    writer = ix.writer(_lk=False, limitmb=pool_mb, compound=False)
+    use_term_pool(writer, pool_mb)
     kept: list[_Loaded] = []
     words: Counter[str] = Counter()
     files = articles = 0
     for number, (entry, sha) in enumerate(share, start=1):
         loaded = _load_for_index(entry, sha)
         for document in loaded.documents:
-            writer.add_document(**document)
+            add_document(writer, document)
             words.update(_document_words(document))
         kept.append(replace(loaded, documents=()))
         files += 1
@@ -441,7 +447,7 @@ def _index_share(
             progress.send((files, articles))
             files = articles = 0
     if any(loaded.ids for loaded in kept):
-        segment = writer._finalize_segment()
+        segment = finalize_segment(writer)
     else:
         writer._close_segment()
         segment = None
@@ -491,7 +497,8 @@ def _index_in_workers(
     finished = False
     try:
         futures = [
-            pool.submit(_index_share, str(generation_dir), share) for share in shares
+            pool.submit(_index_share, str(generation_dir), share, _WORKER_POOL_MB)
+            for share in shares
         ]
         pending = set(futures)
         while pending:

@@ -13,7 +13,9 @@ import os
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
+from index import store
 from index.locations import Locations
 from index.search import ArticleIndex
 from index.store import Progress, read_meta, read_words, update_index
@@ -80,6 +82,47 @@ def test_a_large_folder_is_indexed_once_per_article(locations: Locations) -> Non
         assert hits(locations.index_dir, marker(number)) == [f"desk/{number:03d}.txt"]
     # The work was shared: more than one segment came out of it.
     assert segment_count(locations) >= 2
+
+
+def index_terms(locations: Locations) -> dict[tuple[str, bytes], tuple[int, float]]:
+    """Every indexed term with its document frequency and total weight."""
+    meta = read_meta(locations.index_dir)
+    assert meta is not None
+    ix = whoosh_index.open_dir(str(locations.index_dir / meta.generation))
+    try:
+        with ix.reader() as reader:
+            return {
+                (field, term): (
+                    reader.doc_frequency(field, term),
+                    reader.frequency(field, term),
+                )
+                for field, term in reader.all_terms()
+            }
+    finally:
+        ix.close()
+
+
+def test_workers_short_of_memory_index_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past their memory limit, the workers write their postings to disk in
+    runs (both into the same folder) and merge them back at the end: nothing
+    may be lost or doubled."""
+    articles = tmp_path / "articles"
+    write_folder(articles)
+    roomy = Locations((articles,), tmp_path / "roomy")
+    update_index(roomy)
+    monkeypatch.setattr(store, "_WORKER_POOL_MB", 0.02)
+    tight = Locations((articles,), tmp_path / "tight")
+    update_index(tight)
+
+    assert index_terms(tight) == index_terms(roomy)
+    assert len(hits(tight.index_dir, "harbour")) == FILES
+    for number in (0, 57, FILES - 1):
+        assert hits(tight.index_dir, marker(number)) == [f"desk/{number:03d}.txt"]
+    assert hits(tight.index_dir, '"new pier lights"') == hits(
+        roomy.index_dir, '"new pier lights"'
+    )
 
 
 def test_words_of_the_articles_are_counted_for_completion(

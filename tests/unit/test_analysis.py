@@ -14,6 +14,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import TEXT
+from whoosh.formats import Positions
 
 from index.analysis import FusedPositions, FusedStemmingAnalyzer, words_of
 
@@ -87,6 +89,17 @@ def test_postings_are_those_of_the_stock_positions_format() -> None:
     stock = list(FusedPositions().word_values(text, STOCK))
     assert fused == stock
     assert [word for word, *_ in fused] == ["flood", "return", "defenc", "fail", "rose"]
+
+
+@given(text=texts)
+def test_postings_computed_directly_are_those_whoosh_indexes(text: str) -> None:
+    """`FusedPositions.postings` (what a build's workers index) against
+    `TEXT.index` with Whoosh's own `Positions` format and stemming chain."""
+    for boost in (1.0, 2.0):
+        stock = TEXT(analyzer=STOCK, field_boost=boost)
+        assert type(stock.format) is Positions
+        fused = FusedPositions(field_boost=boost)
+        assert fused.postings(text, FUSED) == list(stock.index(text))
 
 
 def test_words_are_lowercased_in_order() -> None:
