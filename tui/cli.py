@@ -482,23 +482,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = {"show": _show, "index": _index, "search": _search, "stats": _stats}
     try:
         if args.command in commands:
-            return _run_command(commands[args.command], args)
+            status = _run_command(commands[args.command], args)
+            # A reader that closed the pipe early shows here, not in the
+            # flush at exit, which only prints "Exception ignored".
+            sys.stdout.flush()
+            return status
         make_app(_locations(args)).run()
         return 0
     except ConfigError as error:
         return _fail(str(error))
+    except BrokenPipeError:
+        # Output piped into `head`, which has read enough: not an error.
+        # Python flushes stdout again on exit, so the rest of the output
+        # goes to /dev/null instead of raising there.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 0
     except OSError as error:
         # A full disk or a read-only index folder: the old index is untouched.
+        # (After BrokenPipeError, which is an OSError too.)
         reason = error.strerror or str(error)
         return _fail(
             f"cannot write the index: {reason}; the previous index is unchanged"
         )
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        # Output piped into `head`: not an error worth a traceback.
-        sys.stderr.close()
-        return 0
 
 
 if __name__ == "__main__":

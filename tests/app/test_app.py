@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from rich.containers import Lines
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -122,6 +124,72 @@ async def test_clicking_a_marker_expands_that_one_only(app: NewsdeskApp) -> None
         assert "copy of paragraph 3" in text
         assert "copy of the title" not in text
         assert "··· 1 repeated paragraph collapsed" in text
+
+
+def painted_row(reader: ArticleReader, needle: str) -> list[Segment]:
+    """The text segments (not the padding) of the first painted line holding
+    `needle`."""
+    for y in range(reader.scrollable_content_region.height):
+        strip = reader.render_line(y)
+        if needle in strip.text:
+            return [segment for segment in strip if segment.text.strip()]
+    raise AssertionError(f"{needle!r} is not painted")
+
+
+async def test_each_block_paints_in_its_style_with_or_without_matches(
+    app: NewsdeskApp,
+) -> None:
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        # "harbour" is in the lead and in a copied paragraph, not in the
+        # title, the facts or the markers.
+        await type_query(pilot, "harbour")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        reader = app.reader
+        assert reader.article is not None
+        assert reader.article.title == "Saltmere Sells Its Last Tugboat"
+        body = reader.rich_style
+        muted = reader.get_component_rich_style("reader--marker").color
+        match = reader.get_component_rich_style("reader--match")
+        title = reader.get_component_rich_style("reader--title")
+        assert muted is not None and muted != body.color  # the CSS's intent
+
+        def styles(needle: str) -> list[Style]:
+            return [segment.style or Style() for segment in painted_row(reader, needle)]
+
+        # The collapse marker, without a match: muted and italic.
+        for style in styles("··· 3 repeated paragraphs collapsed"):
+            assert style.italic and style.color == muted
+        for style in styles("tugboat.txt · 4 repeated paragraphs collapsed"):
+            assert style.color == muted and not style.italic
+        for style in styles("Saltmere Sells Its Last Tugboat"):
+            assert style.bold and style.color == title.color
+        # A paragraph with a match: the body colour, the match highlighted.
+        lead = painted_row(reader, "The harbour board voted")
+        assert [segment.text for segment in lead][:2] == ["The ", "harbour"]
+        assert lead[0].style is not None and lead[0].style.color == body.color
+        highlighted = lead[1].style
+        assert highlighted is not None
+        assert highlighted.bgcolor == match.bgcolor and highlighted.bold
+
+        await pilot.press("d")
+        await settle(pilot)
+        for style in styles("▾ 3 repeated paragraphs shown as copies"):
+            assert style.italic and style.color == muted
+        # A copy with a match: muted on every line, the match on top.
+        copy = painted_row(reader, "copy of paragraph 4: Harbour pilots")
+        assert [segment.text for segment in copy][:3] == [
+            "│ ",
+            "copy of paragraph 4: ",
+            "Harbour",
+        ]
+        assert all(s.style and s.style.color == muted for s in copy[:2])
+        highlighted = copy[2].style
+        assert highlighted is not None
+        assert highlighted.bgcolor == match.bgcolor and highlighted.bold
+        for style in styles("│ take two hours to arrive"):
+            assert style.color == muted
 
 
 async def test_n_and_shift_n_move_through_matches(app: NewsdeskApp) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -107,7 +108,9 @@ class Desk:
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("NEWSDESK_", "XDG_")) and key != "NO_COLOR"
+            if not key.startswith(("NEWSDESK_", "XDG_"))
+            # Output buffered as a user's is (a closed pipe shows at the end).
+            and key not in ("NO_COLOR", "PYTHONUNBUFFERED")
         }
         env.update(
             HOME=str(self.home),
@@ -118,19 +121,22 @@ class Desk:
         )
         return env
 
+    def argv(self, command: str, *args: str) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            command,
+            "--articles",
+            str(self.articles),
+            "--index",
+            str(self.index),
+            *args,
+        ]
+
     def run(self, command: str, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "tui.cli",
-                command,
-                "--articles",
-                str(self.articles),
-                "--index",
-                str(self.index),
-                *args,
-            ],
+            self.argv(command, *args),
             capture_output=True,
             text=True,
             cwd=self.home.parent,
@@ -279,6 +285,74 @@ def test_search_prints_ranked_results(built: Desk) -> None:
     assert "Floods hit the valley" in lines
     assert "2026-03-09 · Valley Wire · floods.md" in lines
     assert "\x1b[" not in result.stdout  # plain when piped
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory: pytest.TempPathFactory) -> Desk:
+    """A desk where "coalition" has 1,500 hits: far more output than a pipe
+    holds (64 KiB on Linux)."""
+    base = tmp_path_factory.mktemp("crowded")
+    desk = Desk(base / "articles", base / "ix", base / "home")
+    desk.articles.mkdir()
+    records = (
+        json.dumps(
+            {
+                "headline": f"Coalition talks, day {day}",
+                "body": f"The coalition talked for the {day}th day about the "
+                "budget, the floods and the harbour, and agreed nothing.",
+            }
+        )
+        for day in range(1500)
+    )
+    (desk.articles / "wire.jsonl").write_text("\n".join(records), "utf-8")
+    assert desk.run("index", "--quiet").returncode == 0
+    return desk
+
+
+@pytest.mark.skipif(shutil.which("head") is None, reason="needs head(1)")
+def test_search_piped_into_head_exits_quietly(crowded: Desk) -> None:
+    # newsdesk search coalition --limit 2000 | head -1
+    argv = crowded.argv("search", "coalition", "--limit", "2000")
+    search = subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=crowded.home.parent,
+        env=crowded.env(),
+    )
+    assert search.stdout is not None
+    head = subprocess.Popen(["head", "-1"], stdin=search.stdout, stdout=subprocess.PIPE)
+    search.stdout.close()  # head holds the pipe's only reader
+    first, _ = head.communicate(timeout=120)
+    _, errors = search.communicate(timeout=120)
+    assert first.decode() == "1,500 results · relevance\n"
+    assert errors.decode() == ""  # no traceback, no "Exception ignored"
+    assert search.returncode == 0
+    # The whole output is far more than the pipe held when head left.
+    whole = crowded.run("search", "coalition", "--limit", "2000")
+    assert len(whole.stdout.encode()) > 3 * 65536
+
+
+def test_search_into_a_pipe_closed_before_it_writes_exits_quietly(
+    crowded: Desk,
+) -> None:
+    # newsdesk search coalition --limit 3 | true: a few hits, held in
+    # stdout's buffer until the end, written into a pipe nobody reads.
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = subprocess.run(
+            crowded.argv("search", "coalition", "--limit", "3"),
+            stdout=write,
+            stderr=subprocess.PIPE,
+            cwd=crowded.home.parent,
+            env=crowded.env(),
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert result.stderr.decode() == ""
+    assert result.returncode == 0
 
 
 def test_search_exits_1_when_nothing_matched(built: Desk) -> None:

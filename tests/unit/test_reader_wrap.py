@@ -1,6 +1,7 @@
 """The reader places blocks by counting their lines without wrapping them:
 the count must be the number of lines rich's wrap makes, for any text. It
-paints a paragraph's lines without rich too: they must be rich's lines."""
+paints a block's lines without rich too: they must be rich's lines, in the
+block's style, with the matches' style on top."""
 
 from __future__ import annotations
 
@@ -8,9 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
+from rich.style import Style
 from rich.text import Text
 
-from tui.widgets.reader import plain_lines, wrapped_lines
+from tui.widgets.reader import (
+    block_strips,
+    plain_lines,
+    wrapped_block_strips,
+    wrapped_lines,
+)
 
 CONSOLE = Console()
 
@@ -130,3 +137,85 @@ def test_lines_match_rich_for_paragraphs(words: list[str], width: int) -> None:
 def test_lines_are_rich_lines_or_none_for_any_text(text: str, width: int) -> None:
     lines = plain_lines(text, width)
     assert lines is None or lines == rich_plain_lines(text, width)
+
+
+# --- painting: the block's style on every line, marks on top -----------------
+
+BASE = Style.parse("#e0e0e0 on #121212")
+"""The widget's style (the body text)."""
+MARKER = Style.parse("italic #a0a0a0")
+"""A block's style: a collapse marker's."""
+MATCH = Style.parse("bold on #583e19")
+INDENTS = st.sampled_from(["", "│ "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.lists(_CHARACTERS, max_size=300).map("".join),
+    width=st.integers(min_value=1, max_value=90),
+    indent=INDENTS,
+)
+def test_a_block_is_painted_as_rich_paints_it_for_any_text(
+    text: str, width: int, indent: str
+) -> None:
+    # Without marks, most text takes the fast path: its strips are rich's.
+    fast = block_strips(text, width, BASE, MARKER, (), indent, CONSOLE)
+    wrapped = wrapped_block_strips(text, width, BASE, MARKER, (), indent, CONSOLE)
+    assert fast == wrapped
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyz’é—", min_size=1, max_size=14),
+        min_size=1,
+        max_size=80,
+    ),
+    width=st.integers(min_value=1, max_value=90),
+    indent=INDENTS,
+)
+def test_a_paragraph_is_painted_as_rich_paints_it(
+    words: list[str], width: int, indent: str
+) -> None:
+    text = " ".join(words)
+    for style in (Style(), MARKER):
+        fast = block_strips(text, width, BASE, style, (), indent, CONSOLE)
+        wrapped = wrapped_block_strips(text, width, BASE, style, (), indent, CONSOLE)
+        assert fast == wrapped
+
+
+@st.composite
+def marked_text(draw: st.DrawFn) -> tuple[str, list[tuple[int, int, Style]]]:
+    """Text and disjoint marks on it."""
+    text = "".join(draw(st.lists(_CHARACTERS, min_size=1, max_size=300)))
+    cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=8)))
+    pairs = zip(cuts[::2], cuts[1::2], strict=False)
+    return text, [(start, end, MATCH) for start, end in pairs if start < end]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    marked=marked_text(),
+    # Rich drops a wide character from a line too narrow to hold it.
+    width=st.integers(min_value=4, max_value=90),
+    indent=INDENTS,
+)
+def test_every_line_is_in_the_blocks_style_and_marks_on_top(
+    marked: tuple[str, list[tuple[int, int, Style]]], width: int, indent: str
+) -> None:
+    text, marks = marked
+    painted, highlighted = BASE + MARKER, BASE + MARKER + MATCH
+    strips = block_strips(text, width, BASE, MARKER, marks, indent, CONSOLE)
+    shown_marked = ""
+    for strip in strips:
+        segments = list(strip)
+        assert strip.cell_length >= width
+        if segments[-1].style == BASE:  # the padding, in the widget's style
+            assert segments.pop().text.strip(" ") == ""
+        for segment in segments:
+            assert segment.style in (painted, highlighted), (segment, strips)
+            if segment.style == highlighted:
+                shown_marked += segment.text
+    wanted = "".join(text[start:end] for start, end, _ in marks)
+    # The wrap drops the spaces where it breaks lines, and nothing else.
+    assert shown_marked.replace(" ", "") == wanted.replace(" ", "")

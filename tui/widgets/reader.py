@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -151,6 +152,80 @@ def _one_cell_each(text: str) -> bool:
     # Zero-width joiners and VS16 count 0 alone, so text holding them is
     # measured by rich.
     return all(cell_len(char) == 1 for char in set(text).difference(known))
+
+
+Mark = tuple[int, int, Style]
+"""A span of a block's text and the style painted over it (a match)."""
+
+
+def block_strips(
+    text: str,
+    width: int,
+    base: Style,
+    style: Style,
+    marks: Sequence[Mark] = (),
+    indent: str = "",
+    console: Console | None = None,
+) -> list[Strip]:
+    """A block's lines as painted `width` cells wide: `text` wrapped after
+    `indent`, in the block's `style` over the widget's `base` style, `marks`
+    painted over that, and each line padded in `base`.
+
+    Text without marks whose lines `plain_lines` finds (most of what is
+    painted: paragraphs, markers, facts) is cut at those line breaks, a
+    segment a line, at a fraction of the cost of rich's wrap and render; the
+    strips are the ones `wrapped_block_strips` makes.
+    """
+    lines = None if marks else plain_lines(text, max(1, width - len(indent)))
+    if lines is None:
+        return wrapped_block_strips(text, width, base, style, marks, indent, console)
+    painted = base + style
+    # A character is a cell, so a line is as wide as it is long, and no
+    # wider than `room` (unless the indent leaves no room: then measured).
+    room = width - len(indent)
+    cells = width if room > 0 else None
+    strips = []
+    for plain in lines:
+        segments = (
+            [Segment(indent, painted), Segment(plain, painted)]
+            if indent
+            else [Segment(plain, painted)]
+        )
+        if len(plain) < room:
+            segments.append(Segment(" " * (room - len(plain)), base))
+        strips.append(Strip(segments, cells))
+    return strips
+
+
+def wrapped_block_strips(
+    text: str,
+    width: int,
+    base: Style,
+    style: Style,
+    marks: Sequence[Mark] = (),
+    indent: str = "",
+    console: Console | None = None,
+) -> list[Strip]:
+    """`block_strips` made with rich's wrap and render (any text, any marks)."""
+    console = console or Console()
+    painted = base + style
+    content = Text(text)
+    for start, end, mark in marks:
+        content.stylize(mark, start, end)
+    strips = []
+    for line in content.wrap(console, max(1, width - len(indent))):
+        # `Text.render` leaves a line without spans unstyled (it yields
+        # `Segment(text)`; `Text.__rich_console__` styles it when joining the
+        # lines), so the block's style is put under every segment here, never
+        # left to the `Text`: a Text's own style would reach only the lines
+        # holding a match.
+        segments = [Segment(indent, painted)] if indent else []
+        segments.extend(Segment.apply_style(line.render(console), painted))
+        length = cell_len(indent) + line.cell_len
+        if length < width:
+            segments.append(Segment(" " * (width - length), base))
+        strips.append(Strip(segments, max(length, width)))
+    return strips
 
 
 @dataclass(eq=False, slots=True)
@@ -448,42 +523,21 @@ class ArticleReader(ScrollView, can_focus=True):
         if block.strips is not None:
             return block.strips
         styles = self._styles()
-        base = styles["widget"]
-        spans = self._spans(block)
-        lines = None
-        if block.kind == "paragraph" and not spans:
-            lines = plain_lines(block.text, self._width)
-        if lines is not None:
-            # Most of what is painted, made as rich would make it (a strip of
-            # the text and the padding, in the widget's style) at a fraction
-            # of the cost: a character is a cell, so a line is as wide as long.
-            strips = []
-            for plain in lines:
-                segments = [Segment(plain, base)]
-                if len(plain) < self._width:
-                    segments.append(Segment(" " * (self._width - len(plain)), base))
-                strips.append(Strip(segments, self._width))
-            return self._keep_strips(block, strips)
-        style = styles[_COMPONENTS[block.kind]]
-        text = Text(block.text, style=style)
         current = self._current_match()
-        for span_number, (start, end) in enumerate(spans):
+        marks = []
+        for span_number, (start, end) in enumerate(self._spans(block)):
             is_current = current == (number, span_number)
             match = "reader--current-match" if is_current else "reader--match"
-            text.stylize(styles[match], start, end)
-        indent = _COPY_INDENT if block.kind == "copy" else ""
-        width = max(1, self._width - len(indent))
-        console = self.app.console
-        strips = []
-        for line in text.wrap(console, width):
-            if indent:
-                line = Text(indent, style=style) + line
-            # One strip a line: the widget's style under the text's, padded.
-            segments = list(Segment.apply_style(line.render(console), base))
-            length = line.cell_len
-            if length < self._width:
-                segments.append(Segment(" " * (self._width - length), base))
-            strips.append(Strip(segments, max(length, self._width)))
+            marks.append((start, end, styles[match]))
+        strips = block_strips(
+            block.text,
+            self._width,
+            styles["widget"],
+            styles[_COMPONENTS[block.kind]],
+            marks,
+            _COPY_INDENT if block.kind == "copy" else "",
+            self.app.console,
+        )
         return self._keep_strips(block, strips)
 
     def _keep_strips(self, block: _Block, strips: list[Strip]) -> list[Strip]:
