@@ -537,6 +537,7 @@ def bench_app(
             [r["process_first_results"] for r in runs]
         ).as_json(),
         "imports": stats([r["imports"] for r in runs]).median,
+        "search_delay": runs[0].get("search_delay", 0.05),
         "keystroke": stats([k["latency"] for k in keystrokes]).as_json(),
         "keystroke_search": stats(
             [k["search"] for k in keystrokes if k["search"] is not None]
