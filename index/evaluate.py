@@ -179,6 +179,8 @@ def _numbers(column: Any, doc_count: int) -> list[int]:
     if array(typecode).itemsize != struct.calcsize("!" + typecode):
         return list(column)
     raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
+    if len(raw) != column._count * column._fixedlen:
+        raise NotEvaluable("a column file is shorter than its header says")
     values = array(typecode, raw)
     if sys.byteorder == "little":
         # Whoosh writes columns big-endian ("!" structs).
@@ -243,9 +245,9 @@ class BulkEvaluator:
     ) -> tuple[int, list[tuple[int, float]]]:
         """How many documents match, and the first `count` as (docnum, score).
 
-        By score, best first and, among equal scores (to `_SCORE_DIGITS`
-        decimals), the lower document number first, as Whoosh's collector
-        orders them; or by the values of the sortable numeric field
+        By score, best first and, among scores equal to `_SCORE_DIGITS`
+        decimals, the lower document number first, as Whoosh's collector
+        orders exactly equal ones; or by the values of the sortable numeric field
         `sort_field`, as Whoosh's `sortedby` does.
         """
         if sort_field and _is_everything(query):
@@ -446,7 +448,12 @@ class BulkEvaluator:
         lookups cost more than the search. Otherwise from the index terms."""
         bounds = _whole_seconds(query)
         shift = self._column_shift("newest")
-        if bounds is None or shift is None or self._column_shift("oldest") != shift:
+        if (
+            query.fieldname != "date"
+            or bounds is None
+            or shift is None
+            or self._column_shift("oldest") != shift
+        ):
             return self._docs(query._compile_query(segment.reader), segment, within)
         low, high = bounds[0] + shift, bounds[1] + shift
         newest, oldest = segment.column("newest"), segment.column("oldest")
@@ -519,8 +526,9 @@ class BulkEvaluator:
         for sub in negative:
             for docnum in self._docs(sub.query, segment, within).intersection(scores):
                 del scores[docnum]
-            # Whoosh's inverse matcher scores every document it lets through.
-            scores = {docnum: score + sub.boost for docnum, score in scores.items()}
+            # Whoosh's inverse matcher gives every document it lets through a
+            # score of 1, whatever the Not's boost.
+            scores = {docnum: score + 1.0 for docnum, score in scores.items()}
         return scores
 
     def _phrase(self, query: Any, segment: _Segment, within: _Wanted | None) -> Scores:

@@ -59,7 +59,6 @@ class TermPool:
         self._fields: dict[str, dict[bytes, _Postings]] = {}
         self._runs: list[str] = []
         self._last_docnum = -1
-        self.fieldnames: set[str] = set()
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
@@ -69,7 +68,6 @@ class TermPool:
         terms = self._fields.get(fieldname)
         if terms is None:
             terms = self._fields[fieldname] = {}
-            self.fieldnames.add(fieldname)
         postings = terms.get(tbytes)
         if postings is None:
             postings = terms[tbytes] = _empty_postings()
@@ -104,7 +102,6 @@ class TermPool:
         terms = self._fields.get(fieldname)
         if terms is None:
             terms = self._fields[fieldname] = {}
-            self.fieldnames.add(fieldname)
         length = size = 0
         for tbytes, freq, weight, vbytes in items:
             if scorable:

@@ -206,6 +206,7 @@ class Hit:
     source: str
     date: datetime | None
     score: float
+    """The relevance score; 0 when the results are sorted by date."""
     snippet: Snippet
     path: str
     url: str
@@ -615,16 +616,21 @@ class ArticleIndex:
         sort_field = "" if sort == "relevance" else sort
         reverse = sort == "newest"
         try:
-            return self._bulk().top(query, count, sort_field, reverse)
+            total, ranked = self._bulk().top(query, count, sort_field, reverse)
         except NotEvaluable:
-            pass
-        # Whoosh wants a limit of at least one; the total comes either way.
-        options: dict[str, Any] = {"limit": max(1, count)}
+            # Whoosh wants a limit of at least one; the total comes either way.
+            options: dict[str, Any] = {"limit": max(1, count)}
+            if sort_field:
+                options["sortedby"] = sort_field
+                options["reverse"] = reverse
+            results = self._searcher.search(query, **options)
+            total = len(results)
+            ranked = [(hit.docnum, hit.score) for hit in results[:count]]
         if sort_field:
-            options["sortedby"] = sort_field
-            options["reverse"] = reverse
-        results = self._searcher.search(query, **options)
-        return len(results), [(hit.docnum, hit.score) for hit in results[:count]]
+            # Whoosh gives a sorted hit its sort key as its score: no score
+            # is given, whichever of the two answered.
+            ranked = [(docnum, 0.0) for docnum, _ in ranked]
+        return total, ranked
 
     def _run(
         self, query: Any, limit: int, offset: int, sort: str

@@ -712,3 +712,27 @@ async def test_hits_past_the_first_page_load_as_the_list_reaches_them(
         await settle(pilot)
         first = app.results.current
         assert first is not None and first.title != last.title
+
+
+async def test_a_query_that_cannot_be_read_leaves_the_reader_on_the_listed_hit(
+    app: NewsdeskApp,
+) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "rovers")
+        assert app.reader.article is not None
+        assert app.reader.article.title == "Rovers win the derby"
+        # New results land, and the query changes before their preview opens.
+        app.search_input.value = "coalition"
+        for _ in range(200):
+            if app._result is not None and app._result.query == "coalition":
+                break
+            await pilot.pause(0.002)
+        await pilot.pause()  # the list announces its first hit: a preview is due
+        app.search_input.value = "coalition date:20"
+        await settle(pilot)
+        assert "date not understood" in status_text(app)
+        listed = app.results.current
+        assert listed is not None and "oalition" in listed.title
+        assert app.reader.article is not None
+        assert app.reader.article.title == listed.title
