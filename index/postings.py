@@ -60,14 +60,20 @@ class TermPool:
         self._runs: list[str] = []
         self._last_docnum = -1
 
-    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
-        fieldname, tbytes, docnum, weight, vbytes = item
+    def _terms_for(self, fieldname: str, docnum: int) -> dict[bytes, _Postings]:
+        """A field's terms, for postings of `docnum`: documents come in order,
+        so each term's postings stay sorted without sorting."""
         if docnum < self._last_docnum:
             raise ValueError("TermPool takes postings in document order")
         self._last_docnum = docnum
         terms = self._fields.get(fieldname)
         if terms is None:
             terms = self._fields[fieldname] = {}
+        return terms
+
+    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        fieldname, tbytes, docnum, weight, vbytes = item
+        terms = self._terms_for(fieldname, docnum)
         postings = terms.get(tbytes)
         if postings is None:
             postings = terms[tbytes] = _empty_postings()
@@ -96,12 +102,7 @@ class TermPool:
         """`add` for each of a field's (term, frequency, weight, value) in one
         document, as `SegmentWriter.add_document` adds them; returns the
         field's length in the document."""
-        if docnum < self._last_docnum:
-            raise ValueError("TermPool takes postings in document order")
-        self._last_docnum = docnum
-        terms = self._fields.get(fieldname)
-        if terms is None:
-            terms = self._fields[fieldname] = {}
+        terms = self._terms_for(fieldname, docnum)
         length = size = 0
         for tbytes, freq, weight, vbytes in items:
             if scorable:
