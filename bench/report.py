@@ -385,7 +385,8 @@ def _section(run: dict[str, Any]) -> list[str]:
         f"Open the index and run a first query with snippets (3 times): median "
         f"{_ms(opened['median'])}, max {_ms(opened['p95'])}."
         + (
-            f" Prefix as you type with the app's page of 50 hits: median "
+            f" Prefix as you type with the app's page of "
+            f"{queries.get('app_page', 50)} hits: median "
             f"{_ms(app_page['median'])}, p95 {_ms(app_page['p95'])}."
             if app_page
             else ""

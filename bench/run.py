@@ -69,6 +69,7 @@ from report import render, render_choices
 from index.collapse import collapse
 from index.loaders import load_file
 from index.search import ArticleIndex
+from tui.widgets.results import PAGE_SIZE as APP_PAGE
 
 WORK = Path("/tmp/newsdesk-bench")
 RESULTS = BENCH / "results"
@@ -78,8 +79,6 @@ CHOICES = RESULTS / "choices" / "index.json"
 `RESULTS/*.json` is one corpus size."""
 FIRST_PAGE = 20
 """Hits per search with snippets: the CLI's default page."""
-APP_PAGE = 50
-"""The app's page (`tui.widgets.results.PAGE_SIZE`)."""
 BIG_PARAGRAPHS = 5000
 FEW_HITS = 3
 """Below this many hits newsdesk also looks for a spelling correction
@@ -352,6 +351,7 @@ def bench_queries(
     return {
         "kinds": kinds,
         "open_first_query": stats(opens).as_json(),
+        "app_page": APP_PAGE,
         "vocabulary": query_set.vocabulary,
         "load": load,
     }, queries
