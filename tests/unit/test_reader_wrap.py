@@ -80,6 +80,13 @@ def test_a_paragraphs_lines_are_the_lines_rich_wraps_it_to(width: int) -> None:
     assert "Halvenia's governing coalition" in (plain_lines(PARAGRAPH, 30) or [])
 
 
+WORDS = st.lists(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz’é—", min_size=1, max_size=14),
+    min_size=1,
+    max_size=80,
+)
+"""A paragraph's words: letters, a curly apostrophe, an accent, a dash."""
+WIDTHS = st.integers(min_value=1, max_value=90)
 _CHARACTERS = st.sampled_from(
     [
         *"abcdefghij ABC,.;'\"-0123",
@@ -93,7 +100,7 @@ _CHARACTERS = st.sampled_from(
 @settings(max_examples=400, deadline=None)
 @given(
     text=st.lists(_CHARACTERS, max_size=300).map("".join),
-    width=st.integers(min_value=1, max_value=90),
+    width=WIDTHS,
 )
 def test_line_count_matches_rich_for_any_text(text: str, width: int) -> None:
     assert wrapped_lines(text, width, CONSOLE) == rich_lines(text, width)
@@ -101,12 +108,8 @@ def test_line_count_matches_rich_for_any_text(text: str, width: int) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    words=st.lists(
-        st.text(alphabet="abcdefghijklmnopqrstuvwxyz’é—", min_size=1, max_size=14),
-        min_size=1,
-        max_size=80,
-    ),
-    width=st.integers(min_value=1, max_value=90),
+    words=WORDS,
+    width=WIDTHS,
 )
 def test_line_count_matches_rich_for_paragraphs(words: list[str], width: int) -> None:
     text = " ".join(words)
@@ -115,12 +118,8 @@ def test_line_count_matches_rich_for_paragraphs(words: list[str], width: int) ->
 
 @settings(max_examples=300, deadline=None)
 @given(
-    words=st.lists(
-        st.text(alphabet="abcdefghijklmnopqrstuvwxyz’é—", min_size=1, max_size=14),
-        min_size=1,
-        max_size=80,
-    ),
-    width=st.integers(min_value=1, max_value=90),
+    words=WORDS,
+    width=WIDTHS,
 )
 def test_lines_match_rich_for_paragraphs(words: list[str], width: int) -> None:
     text = " ".join(words)
@@ -132,7 +131,7 @@ def test_lines_match_rich_for_paragraphs(words: list[str], width: int) -> None:
 @settings(max_examples=400, deadline=None)
 @given(
     text=st.lists(_CHARACTERS, max_size=300).map("".join),
-    width=st.integers(min_value=1, max_value=90),
+    width=WIDTHS,
 )
 def test_lines_are_rich_lines_or_none_for_any_text(text: str, width: int) -> None:
     lines = plain_lines(text, width)
@@ -152,7 +151,7 @@ INDENTS = st.sampled_from(["", "│ "])
 @settings(max_examples=400, deadline=None)
 @given(
     text=st.lists(_CHARACTERS, max_size=300).map("".join),
-    width=st.integers(min_value=1, max_value=90),
+    width=WIDTHS,
     indent=INDENTS,
 )
 def test_a_block_is_painted_as_rich_paints_it_for_any_text(
@@ -166,12 +165,8 @@ def test_a_block_is_painted_as_rich_paints_it_for_any_text(
 
 @settings(max_examples=300, deadline=None)
 @given(
-    words=st.lists(
-        st.text(alphabet="abcdefghijklmnopqrstuvwxyz’é—", min_size=1, max_size=14),
-        min_size=1,
-        max_size=80,
-    ),
-    width=st.integers(min_value=1, max_value=90),
+    words=WORDS,
+    width=WIDTHS,
     indent=INDENTS,
 )
 def test_a_paragraph_is_painted_as_rich_paints_it(
