@@ -106,6 +106,7 @@ def test_real_articles_rank_as_whoosh_ranks_them(bbc: ArticleIndex) -> None:
     """The bulk evaluator on real text (long articles, common words spread
     over many posting blocks) finds, scores and orders as Whoosh does."""
     from index.evaluate import BulkEvaluator
+    from tests.index.test_evaluate import whoosh_ranked
 
     titles = headlines()
     queries = [as_query(titles[article_id]) for article_id in PICKED]
@@ -114,13 +115,7 @@ def test_real_articles_rank_as_whoosh_ranks_them(bbc: ArticleIndex) -> None:
     evaluator = BulkEvaluator(bbc._searcher)
     for text in queries:
         query = bbc._parse(text)
-        expected = sorted(
-            (
-                (hit.docnum, hit.score)
-                for hit in bbc._searcher.search(query, limit=None)
-            ),
-            key=lambda item: (-round(item[1], 9), item[0]),
-        )
+        expected = whoosh_ranked(bbc, query)
         total, ranked = evaluator.top(query, len(expected))
         assert total == len(expected), text
         assert [doc for doc, _ in ranked] == [doc for doc, _ in expected], text
