@@ -152,9 +152,10 @@ class FusedPositions(Positions):  # type: ignore[misc]
 
     def postings(
         self, value: str, analyzer: FusedStemmingAnalyzer
-    ) -> list[tuple[bytes, int, float, bytes]]:
-        """What `TEXT.index(value)` returns for this format, computed directly:
-        (term as UTF-8, frequency, weight, encoded positions)."""
+    ) -> list[tuple[bytes, int, float, bytes, list[int]]]:
+        """What `TEXT.index(value)` returns for this format, computed directly
+        (term as UTF-8, frequency, weight, encoded positions), and the
+        positions themselves."""
         positions: defaultdict[str, list[int]] = defaultdict(list)
         for position, text in analyzer.stems(value):
             positions[text].append(position)
@@ -168,7 +169,9 @@ class FusedPositions(Positions):  # type: ignore[misc]
                 # Positions.encode, with the deltas taken in C.
                 deltas = [found[0], *map(sub, found[1:], found)]
                 value_bytes = pack_uint(count) + pickle.dumps(deltas, 2)
-            encoded.append((text.encode("utf-8"), count, count * boost, value_bytes))
+            encoded.append(
+                (text.encode("utf-8"), count, count * boost, value_bytes, found)
+            )
         return encoded
 
     def word_values(

@@ -26,7 +26,7 @@ import heapq
 import struct
 import sys
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import partial
 from itertools import accumulate, islice
@@ -44,6 +44,8 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long
 
+from .flatpostings import FlatPostings, FlatTerm, flat_path
+
 __all__ = ["BulkEvaluator", "NotEvaluable"]
 
 _SECOND = 1_000_000
@@ -54,6 +56,10 @@ _SCORE_DIGITS = 9
 """Scores are compared to this many decimals when ordering hits."""
 _SCORE_STEP = 10.0**-_SCORE_DIGITS
 """Two scores this close may round to the same."""
+
+_BISECT_BELOW = 16
+"""Wanted documents are looked up in a term's postings when they are fewer
+than 1/16 of them, else the postings are walked."""
 
 Scores = dict[int, float]
 """A segment's matching document numbers → score."""
@@ -107,23 +113,34 @@ def _blocks(matcher: Any, wanted: _Wanted | None) -> Iterator[list[int]]:
 
 class _Postings(NamedTuple):
     """A term's postings in one segment: document numbers, weights and, when
-    asked for, the encoded values (positions), in the same order."""
+    asked for, values in the same order that `positions` turns into the
+    positions of that posting."""
 
     ids: list[int]
     weights: list[float]
-    values: list[bytes]
+    values: list[Any]
+    positions: Callable[[Any], Sequence[int]]
 
 
 def _postings(
-    reader: Any,
+    segment: _Segment,
     fieldname: str,
     btext: bytes,
     wanted: _Wanted | None,
     with_values: bool = False,
 ) -> _Postings:
     """One term's postings in one segment (only the wanted documents', if
-    given), deletions kept."""
-    found = _Postings([], [], [])
+    given), deletions kept: from the segment's flat postings when they hold
+    the term, else from Whoosh's blocks."""
+    if segment.flat is not None:
+        try:
+            term = segment.flat.term(fieldname, btext)
+        except ValueError:
+            term = None
+        if term is not None:
+            return _flat_postings(segment.flat, term, wanted, with_values)
+    reader = segment.reader
+    found = _Postings([], [], [], _decoder(reader, fieldname))
     matcher = _leaf(reader, fieldname, btext)
     if matcher is None:
         return found
@@ -154,6 +171,49 @@ def _postings(
                 if with_values:
                     found.values.append(matcher._values[index])
     return found
+
+
+def _flat_postings(
+    flat: FlatPostings, term: FlatTerm, wanted: _Wanted | None, with_values: bool
+) -> _Postings:
+    """A term's postings from a `.flat` file; a posting's value is its place
+    in the term's postings."""
+    ids, counts, factor = term.ids, term.counts, term.factor
+    if wanted is None:
+        places: Sequence[int] = range(len(ids))
+        weights = [factor * count for count in counts]
+    else:
+        docs = wanted.docs
+        if len(docs) * _BISECT_BELOW < len(ids):
+            # A few wanted documents among many postings: looked up.
+            places = [
+                place
+                for place in map(partial(bisect.bisect_left, ids), sorted(docs))
+                if place < len(ids) and ids[place] in docs
+            ]
+        else:
+            places = [place for place, docnum in enumerate(ids) if docnum in docs]
+        ids = [ids[place] for place in places]
+        weights = [factor * counts[place] for place in places]
+    if not with_values:
+        return _Postings(ids, weights, [], _no_positions)
+    every = flat.positions(term)
+    starts = list(accumulate(counts, initial=0))
+
+    def positions(place: int) -> Sequence[int]:
+        return every[starts[place] : starts[place + 1]]
+
+    return _Postings(ids, weights, list(places), positions)
+
+
+def _no_positions(value: Any) -> Sequence[int]:
+    raise ValueError("postings read without their positions")
+
+
+def _decoder(reader: Any, fieldname: str) -> Callable[[Any], Sequence[int]]:
+    """What turns a field's encoded values into positions, if it has them."""
+    field_format = getattr(reader.schema[fieldname], "format", None)
+    return getattr(field_format, "decode_positions", _no_positions)
 
 
 def _length_bytes(reader: Any, fieldname: str) -> Iterable[int]:
@@ -190,12 +250,22 @@ def _numbers(column: Any, doc_count: int) -> list[int]:
     return values.tolist() + [column._default] * (doc_count - len(values))
 
 
+def _open_flat(reader: Any) -> FlatPostings | None:
+    """The segment's flat postings, if the build wrote them."""
+    folder = getattr(getattr(reader, "_storage", None), "folder", None)
+    segment = getattr(reader, "_segment", None)
+    if not isinstance(folder, str) or segment is None:
+        return None
+    return FlatPostings.open(flat_path(folder, segment.segment_id()))
+
+
 class _Segment:
     """One segment's reader, its deletions and its field-length norms."""
 
     def __init__(self, reader: Any, offset: int) -> None:
         self.reader = reader
         self.offset = offset
+        self.flat = _open_flat(reader)
         self.deleted: frozenset[int] = (
             reader.deleted_docs_set if reader.has_deletions() else frozenset()
         )
@@ -357,7 +427,7 @@ class BulkEvaluator:
             btext = self._schema[fieldname].to_bytes(text)
         except ValueError:
             return {}
-        found = _postings(segment.reader, fieldname, btext, within)
+        found = _postings(segment, fieldname, btext, within)
         return self._scored(segment, fieldname, btext, found, boost)
 
     def _scored(
@@ -429,7 +499,7 @@ class BulkEvaluator:
         if type(query) is wq.TermRange:
             found: set[int] = set()
             for btext in query._btexts(segment.reader):
-                postings = _postings(segment.reader, query.fieldname, btext, within)
+                postings = _postings(segment, query.fieldname, btext, within)
                 found.update(postings.ids)
             return found
         if type(query) is wq.Or and not query.minmatch:
@@ -548,28 +618,30 @@ class BulkEvaluator:
             return {}
         reader = segment.reader
         # The rarest word first; the others are read only where it occurs,
-        # each once, keeping the encoded positions for the check below.
+        # each once, keeping what gives their positions for the check below.
         terms: dict[bytes, Scores] = {}
-        encoded: dict[bytes, dict[int, bytes]] = {}
+        values: dict[bytes, dict[int, Any]] = {}
+        positions: dict[bytes, Callable[[Any], Sequence[int]]] = {}
         for btext in sorted(set(btexts), key=partial(reader.doc_frequency, fieldname)):
-            found = _postings(reader, fieldname, btext, within, with_values=True)
+            found = _postings(segment, fieldname, btext, within, with_values=True)
             if not found.ids:
                 return {}
             terms[btext] = self._scored(segment, fieldname, btext, found, 1.0)
-            encoded[btext] = dict(zip(found.ids, found.values, strict=True))
+            values[btext] = dict(zip(found.ids, found.values, strict=True))
+            positions[btext] = found.positions
             docs = set(found.ids)
             within = _Wanted(docs if within is None else within.docs & docs)
         assert within is not None
-        decode = field.format.decode_positions
         scores: Scores = {}
         for docnum in within.docs:
             # Where the phrase could start: the first word's positions, less
             # those not followed by the next word one place on, and so on.
-            starts = set(decode(encoded[btexts[0]][docnum]))
+            first = btexts[0]
+            starts = set(positions[first](values[first][docnum]))
             for step, btext in enumerate(btexts[1:], start=1):
                 if not starts:
                     break
-                ahead = decode(encoded[btext][docnum])
+                ahead = positions[btext](values[btext][docnum])
                 starts.intersection_update([at - step for at in ahead])
             if starts:
                 scores[docnum] = sum(terms[btext][docnum] for btext in btexts)

@@ -25,23 +25,29 @@ from operator import itemgetter
 from typing import Any
 
 from .analysis import FusedPositions, FusedStemmingAnalyzer
+from .flatpostings import EXTENSION, FlatPostingsWriter
 
 __all__ = ["TermPool", "add_document", "finalize_segment", "use_term_pool"]
 
 # What `TermPool` counts against its limit: a posting's document number,
-# weight and value length (plus the value itself), and a term's dict entry
-# and four arrays (measured: about 420 bytes each, with their headroom).
-_POSTING_BYTES = 16
-_TERM_BYTES = 450
+# weight, value length and position count (plus the value itself and four
+# bytes a position), and a term's dict entry and six arrays (measured: about
+# 420 bytes with four arrays, with their headroom).
+_POSTING_BYTES = 20
+_POSITION_BYTES = 4
+_TERM_BYTES = 600
 # Terms per record in a run written to disk: records are read back one at a
 # time, so a run costs this many terms of memory while runs are merged.
 _RUN_RECORD_TERMS = 2048
 _LENGTH = struct.Struct("<Q")
 
-# One term's postings: document numbers, weights, value lengths, values.
-_Postings = tuple["array[int]", "array[float]", "array[int]", bytearray]
+# One term's postings: document numbers, weights, value lengths, values,
+# position counts and positions (both empty for fields without positions).
+_Postings = tuple[
+    "array[int]", "array[float]", "array[int]", bytearray, "array[int]", "array[int]"
+]
 # A term with its postings, as runs and the in-memory pool yield them.
-_Row = tuple[str, bytes, Any, Any, Any, Any]
+_Row = tuple[str, bytes, Any, Any, Any, Any, Any, Any]
 
 
 class TermPool:
@@ -78,9 +84,11 @@ class TermPool:
         if postings is None:
             postings = terms[tbytes] = _empty_postings()
             self._size += _TERM_BYTES + len(tbytes)
-        docs, weights, lengths, values = postings
+        docs, weights, lengths, values, counts, _ = postings
         docs.append(docnum)
         weights.append(weight)
+        # Its count is unknown: `FlatPostingsWriter` leaves the term out.
+        counts.append(0)
         if vbytes:
             lengths.append(len(vbytes))
             values += vbytes
@@ -95,25 +103,29 @@ class TermPool:
         self,
         fieldname: str,
         docnum: int,
-        items: Iterable[tuple[bytes, int, float, bytes | None]],
+        items: Iterable[tuple[bytes, int, float, bytes | None, list[int] | None]],
         fieldboost: float,
         scorable: bool,
     ) -> int:
-        """`add` for each of a field's (term, frequency, weight, value) in one
-        document, as `SegmentWriter.add_document` adds them; returns the
-        field's length in the document."""
+        """`add` for each of a field's (term, frequency, weight, value,
+        positions or None) in one document, as `SegmentWriter.add_document`
+        adds them; returns the field's length in the document."""
         terms = self._terms_for(fieldname, docnum)
         length = size = 0
-        for tbytes, freq, weight, vbytes in items:
+        for tbytes, freq, weight, vbytes, found in items:
             if scorable:
                 length += freq
             postings = terms.get(tbytes)
             if postings is None:
                 postings = terms[tbytes] = _empty_postings()
                 size += _TERM_BYTES + len(tbytes)
-            docs, weights, lengths, values = postings
+            docs, weights, lengths, values, counts, positions = postings
             docs.append(docnum)
             weights.append(weight * fieldboost)
+            counts.append(freq)
+            if found is not None:
+                positions.extend(found)
+                size += _POSITION_BYTES * len(found)
             if vbytes:
                 lengths.append(len(vbytes))
                 values += vbytes
@@ -131,8 +143,7 @@ class TermPool:
         for fieldname in sorted(fields):
             terms = fields[fieldname]
             for tbytes in sorted(terms):
-                docs, weights, lengths, values = terms[tbytes]
-                yield fieldname, tbytes, docs, weights, lengths, values
+                yield fieldname, tbytes, *terms[tbytes]
 
     def _spill(self) -> None:
         # Both workers write runs into the same temporary folder.
@@ -195,7 +206,7 @@ class TermPool:
 
 
 def _empty_postings() -> _Postings:
-    return array("I"), array("d"), array("I"), bytearray()
+    return array("I"), array("d"), array("I"), bytearray(), array("I"), array("I")
 
 
 def _extend(whole: Any, part: Any) -> None:
@@ -284,6 +295,7 @@ def add_document(writer: Any, fields: dict[str, Any]) -> None:
             length = 0
             if field.indexed:
                 fieldboost = writer._field_boost(fields, fieldname, docboost)
+                items: Iterable[tuple[bytes, int, float, bytes, list[int] | None]]
                 if (
                     isinstance(field.format, FusedPositions)
                     and isinstance(field.analyzer, FusedStemmingAnalyzer)
@@ -291,7 +303,10 @@ def add_document(writer: Any, fields: dict[str, Any]) -> None:
                 ):
                     items = field.format.postings(value, field.analyzer)
                 else:
-                    items = field.index(value)
+                    items = (
+                        (tbytes, freq, weight, vbytes, None)
+                        for tbytes, freq, weight, vbytes in field.index(value)
+                    )
                 length = pool.add_field(
                     fieldname, docnum, items, fieldboost, field.scorable
                 )
@@ -312,10 +327,16 @@ def add_document(writer: Any, fields: dict[str, Any]) -> None:
 
 
 def finalize_segment(writer: Any) -> Any:
-    """`writer._finalize_segment()` for a writer whose pool is a `TermPool`."""
+    """`writer._finalize_segment()` for a writer whose pool is a `TermPool`,
+    plus the segment's `.flat` file of its title and body postings."""
     from whoosh.codec.whoosh3 import W3PostingsWriter
 
     pool: TermPool = writer.pool
+    flat_fields = {
+        name
+        for name, field in writer.schema.items()
+        if isinstance(field.format, FusedPositions)
+    }
     writer.perdocwriter.close()
     pdr = writer.per_document_reader() if writer.codec.length_stats else None
     doc_count = writer.docnum
@@ -324,31 +345,37 @@ def finalize_segment(writer: Any) -> Any:
     lastfn: str | None = None
     field_lengths: list[int] = []
     direct = False
-    for fieldname, tbytes, docs, weights, lengths, values in pool.rows():
-        if fieldname != lastfn:
-            if lastfn is not None:
-                fieldwriter.finish_field()
-            fieldwriter.start_field(fieldname, schema[fieldname])
-            lastfn = fieldname
-            field_lengths = (
-                _field_lengths(pdr, fieldname, doc_count)
-                if pdr is not None
-                else [0] * doc_count
+    flat_name = writer.newsegment.make_filename(EXTENSION)
+    with writer.storage.create_file(flat_name).raw_file() as stream:
+        flat = FlatPostingsWriter(stream)
+        for fieldname, tbytes, docs, weights, lengths, values, *found in pool.rows():
+            if fieldname != lastfn:
+                if lastfn is not None:
+                    fieldwriter.finish_field()
+                fieldwriter.start_field(fieldname, schema[fieldname])
+                lastfn = fieldname
+                field_lengths = (
+                    _field_lengths(pdr, fieldname, doc_count)
+                    if pdr is not None
+                    else [0] * doc_count
+                )
+                direct = type(fieldwriter._postwriter) is W3PostingsWriter
+            fieldwriter.start_term(tbytes)
+            _add_term(
+                fieldwriter._postwriter,
+                docs,
+                weights,
+                _values(lengths, values),
+                field_lengths,
+                direct,
             )
-            direct = type(fieldwriter._postwriter) is W3PostingsWriter
-        fieldwriter.start_term(tbytes)
-        _add_term(
-            fieldwriter._postwriter,
-            docs,
-            weights,
-            _values(lengths, values),
-            field_lengths,
-            direct,
-        )
-        fieldwriter.finish_term()
-    if lastfn is not None:
-        fieldwriter.finish_field()
-    fieldwriter.close()
+            fieldwriter.finish_term()
+            if fieldname in flat_fields:
+                flat.add(fieldname, tbytes, docs, weights, *found)
+        if lastfn is not None:
+            fieldwriter.finish_field()
+        fieldwriter.close()
+        flat.finish()
     if pdr is not None:
         pdr.close()
     writer._close_segment()

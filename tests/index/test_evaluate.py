@@ -3,8 +3,9 @@
 `ArticleIndex.search` answers with `index.evaluate.BulkEvaluator` instead of
 Whoosh's matchers; a user would notice any difference as articles missing,
 extra, or ranked otherwise. Each query here runs both ways on a real index of
-several segments with deleted documents, dated and undated articles (one
-dated a moment before 1970), and the results must agree: the same total, the
+several segments (some with flat postings, some read from Whoosh's blocks)
+with deleted documents, dated and undated articles (one dated a moment
+before 1970), and the results must agree: the same total, the
 same documents in the same order, the same scores.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from whoosh import query as wq
 
 from index.evaluate import BulkEvaluator, NotEvaluable
 from index.locations import Locations
@@ -110,9 +112,16 @@ def ix(tmp_path_factory: pytest.TempPathFactory) -> Iterable[ArticleIndex]:
     for number in range(400, 420):
         (folder / f"a{number:03d}.md").write_text(article(rng, number), "utf-8")
     update_index(locations)
+    # A few files are indexed by Whoosh's own writer, which writes no flat
+    # postings: those segments are read from Whoosh's blocks.
+    for number in range(420, 425):
+        (folder / f"a{number:03d}.md").write_text(article(rng, number), "utf-8")
+    update_index(locations)
     index = ArticleIndex(locations.index_dir)
     assert len(index._searcher.leaf_searchers()) >= 2
     assert index._searcher.reader().has_deletions()
+    flat = [segment.flat is not None for segment in index._bulk()._segments]
+    assert any(flat) and not all(flat)
     largest = max(
         sub.reader().doc_frequency("body", "harbour")
         for sub, _ in index._searcher.leaf_searchers()
@@ -175,12 +184,20 @@ def queries() -> list[str]:
 
 def whoosh_ranked(ix: ArticleIndex, query: Any) -> list[tuple[int, float]]:
     results = ix._searcher.search(query, limit=None)
+    excluded: set[int] = set()
+    if isinstance(query, wq.AndNot):
+        # Whoosh's AndNotMatcher skips its negative side only when the two
+        # sides start on the same document: in a segment whose first
+        # "harbour" article comes after its first "flood" one, that article
+        # is kept even if it says flood. Its own answer for the negative
+        # side is the truth.
+        excluded = {hit.docnum for hit in ix._searcher.search(query.b, limit=None)}
     # Every match scored, then ordered as Whoosh's collector orders its top:
     # best first, ties by document number. Scores that differ only by the
     # rounding of their sums (Whoosh adds a document's term scores in another
     # order) are ties.
     return sorted(
-        ((hit.docnum, hit.score) for hit in results),
+        ((hit.docnum, hit.score) for hit in results if hit.docnum not in excluded),
         key=lambda item: (-round(item[1], 9), item[0]),
     )
 

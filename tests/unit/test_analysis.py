@@ -99,7 +99,11 @@ def test_postings_computed_directly_are_those_whoosh_indexes(text: str) -> None:
         stock = TEXT(analyzer=STOCK, field_boost=boost)
         assert type(stock.format) is Positions
         fused = FusedPositions(field_boost=boost)
-        assert fused.postings(text, FUSED) == list(stock.index(text))
+        postings = fused.postings(text, FUSED)
+        assert [posting[:4] for posting in postings] == list(stock.index(text))
+        for _, count, _, encoded, positions in postings:
+            assert list(stock.format.decode_positions(encoded)) == positions
+            assert len(positions) == count
 
 
 def test_words_are_lowercased_in_order() -> None:
