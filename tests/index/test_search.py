@@ -17,7 +17,7 @@ import pytest
 from whoosh.lang.porter import stem
 
 from index.locations import Locations
-from index.search import ArticleIndex, Hit, SearchResult
+from index.search import ArticleIndex, Hit, SearchResult, highlight_spans
 from index.store import update_index
 
 SAMPLE_ARTICLES = Path(__file__).resolve().parents[2] / "sample_articles"
@@ -312,6 +312,21 @@ def test_snippet_spans_point_at_the_matched_words(
         assert_spans(hit.snippet.text, hit.snippet.spans, set(hit.terms))
         assert_spans(hit.title, hit.title_spans, set(hit.terms))
         assert hit.snippet.spans, hit.snippet.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "POLICE said Police policy; the police_station and 2police stayed.",
+        "İstanbul police: policing the İ of İzmir, politically.",
+        "Ölçü Police ÉCOLE polices poli po",
+        "",
+    ],
+    ids=["cases and word edges", "a letter that lowercases to two", "accents", "empty"],
+)
+def test_highlights_are_every_word_with_a_wanted_stem(text: str) -> None:
+    stems = stems_of(["police", "policy", "politics", "polices"])
+    assert_spans(text, highlight_spans(text, stems), stems)
 
 
 def test_spans_of_expanded_terms_point_at_the_words_found(ix: ArticleIndex) -> None:

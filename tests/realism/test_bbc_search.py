@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from index.analysis import stem_word
 from index.locations import Locations
-from index.search import ArticleIndex
+from index.search import ArticleIndex, highlight_spans
 from index.store import update_index
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -119,3 +120,19 @@ def test_real_articles_rank_as_whoosh_ranks_them(bbc: ArticleIndex) -> None:
         total, ranked = evaluator.top(query, len(expected))
         assert total == len(expected), text
         assert [doc for doc, _ in ranked] == [doc for doc, _ in expected], text
+
+
+def test_every_word_that_stems_to_a_searched_stem_is_highlighted() -> None:
+    """Highlighting looks only at words that begin with a stem's first
+    letters; on real text it must still find every word a searched stem
+    comes from (every word of 60 articles, each searched alone)."""
+    for path in sorted((BBC / "business").glob("*.txt"))[::8][:60]:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        words = {match.lower() for match in re.findall(r"\w+", text)}
+        for stem in {stem_word(word) for word in words}:
+            expected = [
+                match.span()
+                for match in re.finditer(r"\w+", text)
+                if stem_word(match.group().lower()) == stem
+            ]
+            assert highlight_spans(text, [stem]) == expected, (path.name, stem)
