@@ -15,7 +15,9 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.screen import Screen
 
+import index.search
 import tui.app
+import tui.widgets.reader
 from index.locations import Locations
 from index.search import Hit
 from index.store import update_index
@@ -497,6 +499,70 @@ async def test_a_long_article_shows_every_line_and_counts_every_match(
             position = found + len(paragraph)
         assert text.count(body[3]) == 1
         assert "··· 1 repeated paragraph collapsed" in text
+
+
+async def test_the_text_keeps_its_width_when_a_long_article_brings_a_scrollbar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_articles(tmp_path / "articles")
+    _long_article(folder, 600)
+    locations = Locations((folder,), tmp_path / "ix")
+    update_index(locations)
+    app = make_app(locations)
+    counted_widths: list[int] = []
+    count = tui.widgets.reader.wrapped_lines
+
+    def counting(text: str, width: int, *args: Any) -> int:
+        counted_widths.append(width)
+        return count(text, width, *args)
+
+    monkeypatch.setattr(tui.widgets.reader, "wrapped_lines", counting)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "rovers")
+        reader = app.reader
+        assert reader.article is not None and reader.article.id == "rovers.txt"
+        assert not reader.show_vertical_scrollbar
+        short_width = reader.scrollable_content_region.width
+        counted_widths.clear()
+        await type_query(pilot, "harbour story")
+        assert reader.article is not None and reader.article.id == "long.txt"
+        assert reader.show_vertical_scrollbar
+        # The scrollbar's column was kept free for it: no line moves when it
+        # appears, and the long article's lines were counted for one width.
+        assert reader.scrollable_content_region.width == short_width
+        assert set(counted_widths) == {short_width}
+        assert len(counted_widths) < 700
+
+
+async def test_a_long_article_opened_without_a_query_is_not_searched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    _long_article(folder, 600)
+    locations = Locations((folder,), tmp_path / "ix")
+    update_index(locations)
+    app = make_app(locations)
+    searched: list[str] = []
+    find = index.search.highlight_spans
+
+    def recording(text: str, stems: Any) -> list[tuple[int, int]]:
+        searched.append(text)
+        return find(text, stems)
+
+    monkeypatch.setattr(index.search, "highlight_spans", recording)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "enter")  # the newest article, no query typed
+        await settle(pilot)
+        reader = app.reader
+        assert reader.article is not None and reader.article.id == "long.txt"
+        assert reader.match_count == 0
+        assert reader.border_subtitle == ""
+        # No worker went through its 600 paragraphs looking for no words.
+        assert searched == []
+        assert not [w for w in app.workers if w.group == "reader-search"]
 
 
 async def test_focus_changes_do_not_wrap_the_article_again(

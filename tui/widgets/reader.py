@@ -449,8 +449,11 @@ class ArticleReader(ScrollView, can_focus=True):
         self._matches = None
         unsearched = [block for block in self._blocks if block.spans is None]
         if not self._stems:
+            # Nothing to find: no worker, which would only compete with the
+            # UI thread for the interpreter while the next article opens.
             for block in unsearched:
                 block.spans = ()
+            unsearched = []
         if sum(len(block.text) for block in unsearched) <= _SEARCH_NOW_CHARS:
             self._all_matches()
             return
