@@ -507,6 +507,16 @@ def _section(run: dict[str, Any]) -> list[str]:
             ["RSS after searching and reading", _mb(app["rss"]), ""],
             ["peak RSS", _mb(app["peak_rss"]), ""],
         ]
+        at_once = app.get("reader_typical_at_once")
+        if at_once:
+            # Runs before this figure was measured lack it.
+            rows.append(
+                [
+                    "typical article, chosen the moment the long one is painted",
+                    _ms(at_once["median"]),
+                    _ms(at_once["p95"]),
+                ]
+            )
         lines.extend(_table(["", "median", "p95"], rows))
         slow = ", ".join(
             f"`{k['text']}` {_ms(k['latency'])} (search {_ms(k['search'])})"

@@ -551,6 +551,9 @@ def bench_app(
             [t for r in runs for t in r["reader"]["typical"]]
         ).as_json(),
         "reader_big": stats([t for r in runs for t in r["reader"]["big"]]).as_json(),
+        "reader_typical_at_once": stats(
+            [t for r in runs for t in r["reader"]["typical_at_once"]]
+        ).as_json(),
         "rss": max(r["rss"] for r in runs),
         "peak_rss": max(r["peak_rss"] for r in runs),
         "slowest_keystrokes": sorted(
