@@ -63,6 +63,7 @@ __all__ = [
     "IndexMeta",
     "IndexUnusableError",
     "Progress",
+    "SortKey",
     "UpdateSummary",
     "file_stamp",
     "make_schema",
@@ -73,7 +74,7 @@ __all__ = [
     "update_index",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when the schema or what goes into a document changes: older indexes
 are then rebuilt instead of being misread."""
 
@@ -111,6 +112,17 @@ class IndexBusyError(IndexUnusableError):
         self.pid = pid
 
 
+class SortKey(NUMERIC):  # type: ignore[misc]
+    """A number kept only in a column, to sort by.
+
+    An indexed NUMERIC adds a term for every 4 bits of every value, 16 a
+    document at 64 bits, each date its own: with `collapsed`, 40 % of a
+    segment's terms and 18 % of its postings, never searched (dates are
+    searched in `date`). Writing them was a fifth of a worker's time."""
+
+    indexed = False
+
+
 def make_schema() -> Schema:
     """One document per article. Bodies are stored for snippets.
 
@@ -127,12 +139,12 @@ def make_schema() -> Schema:
         author=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
         date=DATETIME(),
         # Two sort keys so that undated articles come last in either order.
-        newest=NUMERIC(bits=64, sortable=True),
-        oldest=NUMERIC(bits=64, sortable=True),
+        newest=SortKey(bits=64, sortable=True),
+        oldest=SortKey(bits=64, sortable=True),
         when=STORED(),
         url=STORED(),
         format=ID(stored=True),
-        collapsed=NUMERIC(stored=True),
+        collapsed=STORED(),
         # "size:mtime_ns" of the file when indexed: the reader says when a
         # file changed since.
         stamp=STORED(),

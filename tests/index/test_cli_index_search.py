@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from index.store import SCHEMA_VERSION
+
 SUMMARY_LINE = re.compile(
     r"^\+(\d+) new, ~(\d+) changed, -(\d+) removed, (\d+) skipped"
     r" · (\d+) articles in \d+\.\d s$"
@@ -259,9 +261,11 @@ def test_index_rebuild_and_an_outdated_index(desk: Desk) -> None:
     outdated = desk.run("index")
     assert outdated.returncode == 0
     notices = [line for line in outdated.stderr.splitlines() if "outdated" in line]
-    assert notices == ["newsdesk: index format 0 is outdated (now 2): rebuilding"]
+    assert notices == [
+        f"newsdesk: index format 0 is outdated (now {SCHEMA_VERSION}): rebuilding"
+    ]
     assert outdated.stdout.startswith("+5 new")
-    assert json.loads(current.read_text("utf-8"))["schema"] == 2
+    assert json.loads(current.read_text("utf-8"))["schema"] == SCHEMA_VERSION
 
 
 def test_a_missing_articles_folder_is_one_line_and_status_2(tmp_path: Path) -> None:
