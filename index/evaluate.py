@@ -4,7 +4,9 @@ Whoosh scores one posting at a time: a matcher tree is walked with several
 Python method calls per posting, and BM25 looks up the document's field
 length through a column reader each time (about 4–5 µs a posting, most of a
 search that matches thousands of articles). `BulkEvaluator` reads each
-term's postings a block at a time, scores a whole list in one comprehension
+term's postings whole, from the segment's flat postings
+(`index.flatpostings`) when the build wrote them, else from Whoosh's blocks
+a block at a time; it scores a whole list in one comprehension
 against field-length norms computed once per searcher, and combines the
 lists with dicts and sets: the same documents, scores and order as Whoosh's
 `Searcher.search` (a test compares them query by query), several times faster.
@@ -140,7 +142,8 @@ def _postings(
         if term is not None:
             return _flat_postings(segment.flat, term, wanted, with_values)
     reader = segment.reader
-    found = _Postings([], [], [], _decoder(reader, fieldname))
+    decode = _decoder(reader, fieldname) if with_values else _no_positions
+    found = _Postings([], [], [], decode)
     matcher = _leaf(reader, fieldname, btext)
     if matcher is None:
         return found

@@ -13,11 +13,12 @@ that holds a term's values. Reading a term is one slice of a memory map and
 The file is written with the segment (`FlatPostingsWriter`, fed by the
 build's `TermPool`) and named after it, so Whoosh deletes it with the
 segment. Whoosh's files stay complete: a segment without a `.flat` file (one
-Whoosh wrote or merged itself), a term the file does not hold, or a file
-that is damaged or unfinished is read from Whoosh's blocks as before.
+Whoosh wrote or merged itself), a term the file does not hold, a file that
+is unfinished, or a term whose checksum fails is read from Whoosh's blocks
+as before.
 
 Layout, little-endian: `MAGIC`; each term's gaps, counts and positions; the
-directory (marshal: field → term texts, a table of four integers per term
+directory (marshal: field → term texts, a table of `_ROW` integers per term
 and a weight factor per term); the directory's offset and `END`.
 """
 
@@ -30,7 +31,6 @@ import struct
 import sys
 import zlib
 from array import array
-from contextlib import suppress
 from itertools import accumulate, repeat
 from operator import mul, sub
 from typing import IO, NamedTuple
@@ -149,7 +149,11 @@ class FlatTerm(NamedTuple):
 
 
 class FlatPostings:
-    """A segment's `.flat` file, memory-mapped, with its directory loaded."""
+    """A segment's `.flat` file, memory-mapped, with its directory loaded.
+
+    The map is released with the object (searchers are short-lived and
+    refreshed whole); Whoosh may delete the file meanwhile, which leaves
+    the map readable on the systems newsdesk runs on."""
 
     def __init__(
         self,
@@ -199,10 +203,6 @@ class FlatPostings:
             directory[fieldname] = {btext: number for number, btext in enumerate(terms)}
             tables[fieldname] = (table, factors)
         return cls(data, directory, tables)
-
-    def close(self) -> None:
-        with suppress(BufferError):
-            self._data.close()
 
     def term(self, fieldname: str, btext: bytes) -> FlatTerm | None:
         """A term's postings, or None when this file does not hold them."""
