@@ -178,10 +178,12 @@ class NewsdeskApp(App[None]):
         # index's modules and data arrive. Otherwise the first full
         # collection (due about now: Python starts with none) traversed them
         # all, 50 ms while the index opened or on the first keys typed. Not
-        # collected first: that would cost as much, to free about 1,800
-        # objects (200 KiB) that the freeze keeps instead.
+        # collected first: that would cost as much, to free a few thousand
+        # objects (200-450 KiB) that the freeze keeps instead. `newsdesk`
+        # turns the collector off until now.
         gc.freeze()
         gc.set_threshold(*GC_THRESHOLDS)
+        gc.enable()
         from index.search import ArticleIndex, IndexMissingError, IndexOutdatedError
         from index.store import IndexUnusableError
 
