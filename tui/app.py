@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import shlex
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -556,6 +555,8 @@ class NewsdeskApp(App[None]):
             self.open_url(hit.url)
             self.notify("Opened the article in the browser.", markup=False)
             return
+        import shlex  # Here: unlike the app's other imports, Textual lacks it.
+
         pager = shlex.split(os.environ.get("PAGER") or "less")
         with self.suspend():
             subprocess.run([*pager, hit.path], check=False)
