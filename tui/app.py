@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import shlex
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -173,6 +172,17 @@ class NewsdeskApp(App[None]):
     )
     def open_index(self) -> None:
         """Open the index, or ask for it to be built when there is none."""
+        # Textual and the first frame are here for the session: frozen out of
+        # the collector's sight, with full collections made rarer, before the
+        # index's modules and data arrive. Otherwise the first full
+        # collection (due about now: Python starts with none) traversed them
+        # all, 50 ms while the index opened or on the first keys typed. Not
+        # collected first: that would cost as much, to free a few thousand
+        # objects (200-450 KiB) that the freeze keeps instead. `newsdesk`
+        # turns the collector off until now.
+        gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
+        gc.enable()
         from index.search import ArticleIndex, IndexMissingError, IndexOutdatedError
         from index.store import IndexUnusableError
 
@@ -200,14 +210,15 @@ class NewsdeskApp(App[None]):
             index.warm_up()
         if not self._collector_tuned:
             self._collector_tuned = True
-            # Textual, the index's readers and the warmed lists are here for
-            # the session: moved out of the collector's sight, full
+            # The index's readers and the warmed lists are here for the
+            # session too: moved out of the collector's sight, full
             # collections (90-130 ms at 100,000 articles) stop landing on
-            # keystrokes. Once only: frozen cycles are never freed, and later
-            # warm-ups replace objects rather than add to them.
-            gc.collect()
+            # keystrokes. Frozen without a full collection first: at 100,000
+            # articles one holds the interpreter for 40-100 ms, on the first
+            # keys typed, to free about 500 objects (40 KiB) that the freeze
+            # keeps instead. Once only: frozen cycles are never freed, and
+            # later warm-ups replace objects rather than add to them.
             gc.freeze()
-            gc.set_threshold(*GC_THRESHOLDS)
 
     def on_index_needed(self, message: IndexNeeded) -> None:
         if message.reason:
@@ -544,6 +555,8 @@ class NewsdeskApp(App[None]):
             self.open_url(hit.url)
             self.notify("Opened the article in the browser.", markup=False)
             return
+        import shlex  # Here: unlike the app's other imports, Textual lacks it.
+
         pager = shlex.split(os.environ.get("PAGER") or "less")
         with self.suspend():
             subprocess.run([*pager, hit.path], check=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from pathlib import Path
@@ -283,6 +284,49 @@ async def test_wide_terminal_puts_them_side_by_side(app: NewsdeskApp) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert app.results.region.right <= app.reader.region.x
+
+
+async def test_the_empty_part_of_both_panes_follows_the_theme(
+    app: NewsdeskApp,
+) -> None:
+    # Both panes keep the style of their blank lines rather than look it up
+    # for each one: a theme change must still reach them.
+    def blank_backgrounds() -> list[set[object]]:
+        # Line 30 is below four results (5 lines each) and below the article.
+        return [
+            {segment.style.bgcolor if segment.style else None for segment in line}
+            for line in (app.results.render_line(30), app.reader.render_line(30))
+        ]
+
+    def pane_backgrounds() -> list[set[object]]:
+        return [{pane.rich_style.bgcolor} for pane in (app.results, app.reader)]
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "coalition")
+        await settle(pilot)
+        assert app.reader.article is not None
+        before = blank_backgrounds()
+        assert before == pane_backgrounds()
+        app.theme = "textual-light"
+        await settle(pilot)
+        assert blank_backgrounds() == pane_backgrounds()
+        assert blank_backgrounds() != before
+
+
+async def test_the_collector_is_back_on_once_the_app_has_painted(
+    app: NewsdeskApp,
+) -> None:
+    # `newsdesk` turns the garbage collector off until the first frame; left
+    # off, every reference cycle of the session would stay in memory.
+    gc.disable()
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+            assert gc.get_threshold() == tui.app.GC_THRESHOLDS
+    finally:
+        gc.enable()
 
 
 async def test_r_picks_up_a_new_file(app: NewsdeskApp, locations: Locations) -> None:

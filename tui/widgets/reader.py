@@ -641,7 +641,10 @@ class ArticleReader(ScrollView, can_focus=True):
             offset = line - self._starts[number]
             if offset < len(strips):
                 return strips[offset]
-        return Strip.blank(self.scrollable_content_region.width, self.rich_style)
+        # The looked-up style: `rich_style` walks every ancestor (~85 µs), and
+        # an empty reader or a short article paints a screenful of these.
+        width = self.scrollable_content_region.width
+        return Strip.blank(width, self._styles()["widget"])
 
     # --- collapse markers -------------------------------------------------------
 

@@ -138,6 +138,7 @@ class ResultsList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._render_row.cache_clear()
+        self._blank_line.cache_clear()
 
     def on_focus(self) -> None:
         self._render_row.cache_clear()
@@ -209,6 +210,13 @@ class ResultsList(ScrollView, can_focus=True):
             strips.append(strip.apply_style(base))
         return tuple(strips)
 
+    @lru_cache(maxsize=4)  # noqa: B019 - cleared with the styles; one list per app
+    def _blank_line(self, width: int) -> Strip:
+        # Below the last result. `rich_style` walks every ancestor (~85 µs),
+        # and the empty list before the index opens, or a search with few
+        # hits, paints a screenful of these.
+        return Strip.blank(width, self.rich_style)
+
     def _want(self, index: int) -> None:
         """Ask once for the page holding `index`, unless it is loaded."""
         if index not in self._hits:
@@ -222,7 +230,7 @@ class ResultsList(ScrollView, can_focus=True):
         line = int(self.scroll_offset.y) + y
         index, row_line = divmod(line, self.row_height)
         if index >= self.total or width <= 0:
-            return Strip.blank(width, self.rich_style)
+            return self._blank_line(width)
         self._want(index)
         return self._render_row(index, width, index == self.cursor)[row_line]
 
