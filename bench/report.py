@@ -436,7 +436,9 @@ def _section(run: dict[str, Any]) -> list[str]:
         lines.append("")
         lines.append(
             "Measured with `App.run_test(size=(120, 36))` and Pilot in fresh "
-            f"processes ({app['runs']} runs), on the index built above. A frame "
+            f"processes ({app['runs']} runs), on the index built above, with "
+            "newsdesk's modules compiled to bytecode as `pip install` leaves them. "
+            "A frame "
             "counts as painted once Textual's compositor has rendered it and "
             "turned it into the bytes a terminal would get (the app's `_display`, "
             "with `render_segments`); only the write to a real terminal is "
