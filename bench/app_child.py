@@ -39,6 +39,12 @@ import time
 _STARTED_WALL = time.time()
 _STARTED = time.perf_counter()
 
+import gc  # noqa: E402
+
+# As `newsdesk` (tui.cli.main) does before it imports the app; the app turns
+# the collector back on once its first frame is painted.
+gc.disable()
+
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import json  # noqa: E402
