@@ -34,6 +34,14 @@ async def type_query(pilot: Pilot[None], text: str) -> None:
     await settle(pilot)
 
 
+async def read_first_hit(pilot: Pilot[None], text: str) -> None:
+    """Search for `text` and open the first result in the reader, as a person
+    does: type, Enter to the results, Enter to read."""
+    await type_query(pilot, text)
+    await pilot.press("enter", "enter")
+    await settle(pilot)
+
+
 def widget_lines(widget: ResultsList | ArticleReader) -> list[str]:
     """The text of every line the widget would paint now."""
     height = widget.scrollable_content_region.height

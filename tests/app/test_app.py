@@ -24,6 +24,7 @@ from index.search import Hit
 from index.store import update_index
 from tests.app.conftest import write_articles
 from tests.app.pilot_helpers import (
+    read_first_hit,
     reader_text,
     results_text,
     settle,
@@ -100,9 +101,7 @@ async def test_reading_shows_a_collapse_marker_for_copies(app: NewsdeskApp) -> N
 async def test_d_expands_copies_in_place_and_collapses_them(app: NewsdeskApp) -> None:
     async with app.run_test(size=(120, 50)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "tugboat")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await read_first_hit(pilot, "tugboat")
         await pilot.press("d")
         expanded = reader_text(app)
         assert "copy of paragraph 3: Board chair Ada Frisk" in expanded
@@ -117,9 +116,7 @@ async def test_d_expands_copies_in_place_and_collapses_them(app: NewsdeskApp) ->
 async def test_clicking_a_marker_expands_that_one_only(app: NewsdeskApp) -> None:
     async with app.run_test(size=(120, 50)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "tugboat")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await read_first_hit(pilot, "tugboat")
         lines = reader_text(app).splitlines()
         row = next(i for i, line in enumerate(lines) if "3 repeated paragraphs" in line)
         await pilot.click(app.reader, offset=(3, row))
@@ -146,9 +143,7 @@ async def test_each_block_paints_in_its_style_with_or_without_matches(
         await settle(pilot)
         # "harbour" is in the lead and in a copied paragraph, not in the
         # title, the facts or the markers.
-        await type_query(pilot, "harbour")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await read_first_hit(pilot, "harbour")
         reader = app.reader
         assert reader.article is not None
         assert reader.article.title == "Saltmere Sells Its Last Tugboat"
@@ -254,9 +249,7 @@ async def test_reading_position_is_kept_when_going_back(tmp_path: Path) -> None:
     app = make_app(locations)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "long coalition")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await read_first_hit(pilot, "long coalition")
         await pilot.press("pagedown", "pagedown")
         await settle(pilot)  # let the scroll finish
         position = app.reader.scroll_y
@@ -350,9 +343,7 @@ async def test_a_deleted_file_shows_a_message(
     (locations.folders[0] / "rovers.txt").unlink()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "derby")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await read_first_hit(pilot, "derby")
         text = reader_text(app)
         assert "This article's file is no longer there." in text
         assert "Press r to update the index." in text
@@ -367,9 +358,7 @@ async def test_a_changed_file_is_flagged(
     os.utime(path, ns=(1, 1))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "derby")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await read_first_hit(pilot, "derby")
         text = reader_text(app)
         assert "changed since it was indexed" in text
         assert "3-0" in text
@@ -524,9 +513,7 @@ async def test_a_long_article_shows_every_line_and_counts_every_match(
     app = make_app(locations)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "coalition")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await read_first_hit(pilot, "coalition")
         reader = app.reader
         assert reader.article is not None
         # Long enough to be searched by a worker, and counted all the same.
@@ -614,9 +601,7 @@ async def test_focus_changes_do_not_wrap_the_article_again(
 ) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "tugboat")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await read_first_hit(pilot, "tugboat")
         assert app.focused is app.reader
         assert app.reader.view is not None
         article = {app.reader.view.paragraphs[0], "Saltmere Sells Its Last Tugboat"}
@@ -676,9 +661,7 @@ async def test_a_small_article_is_in_the_next_frame_painted(
 
         monkeypatch.setattr(app, "_display", painting)
         monkeypatch.setattr(app, "_open_article", opening)
-        await type_query(pilot, "tugboat")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await read_first_hit(pilot, "tugboat")
         assert asked
         assert shown[asked[0]] == "Saltmere Sells Its Last Tugboat"
         assert set(reads["tugboat.txt"]) == {True}
@@ -699,9 +682,7 @@ async def test_a_large_article_is_read_by_a_worker(
     app = make_app(locations)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "long harbour")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await read_first_hit(pilot, "long harbour")
         assert app.reader.article is not None
         assert app.reader.article.title == "A long harbour story"
         assert "··· 1 repeated paragraph collapsed" in " ".join(
@@ -721,9 +702,7 @@ async def test_a_markdown_file_is_read_by_a_worker_the_first_time(
     reads = _record_reads(monkeypatch)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "budget dawn")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await read_first_hit(pilot, "budget dawn")
         assert "flood defences" in reader_text(app)
         await type_query(pilot, "derby")
         await type_query(pilot, "budget dawn")

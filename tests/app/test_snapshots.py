@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from index.locations import Locations
 from index.store import update_index
 from tests.app.conftest import SAMPLE_ARTICLES
-from tests.app.pilot_helpers import no_blink, settle, type_query
+from tests.app.pilot_helpers import no_blink, read_first_hit, settle
 from tui.app import NewsdeskApp
 from tui.cli import make_app
 
@@ -35,9 +35,7 @@ def _reading(query: str, *keys: str) -> Callable[[Pilot[None]], object]:
         assert isinstance(pilot.app, NewsdeskApp)
         no_blink(pilot.app)
         await settle(pilot)
-        await type_query(pilot, query)
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await read_first_hit(pilot, query)
         if keys:
             await pilot.press(*keys)
             await settle(pilot)
