@@ -197,8 +197,13 @@ class NewsdeskApp(App[None]):
 
     def on_index_opened(self, message: IndexOpened) -> None:
         self.index = message.index
+        self._index_ready()
+
+    def _index_ready(self) -> None:
+        """Search with the index just opened or refreshed, and warm it up."""
+        assert self.index is not None
         self._search_now()
-        self.warm_up_index(message.index)
+        self.warm_up_index(self.index)
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
     def warm_up_index(self, index: ArticleIndex) -> None:
@@ -280,8 +285,7 @@ class NewsdeskApp(App[None]):
             self.index = ArticleIndex(self.locations.index_dir)
         except IndexUnusableError:
             return
-        self._search_now()
-        self.warm_up_index(self.index)
+        self._index_ready()
 
     def on_index_done(self, message: IndexDone) -> None:
         self.indexing = False
@@ -304,8 +308,7 @@ class NewsdeskApp(App[None]):
             title="Index updated" if not summary.rebuilt else "Index built",
             markup=False,
         )
-        self._search_now()
-        self.warm_up_index(self.index)
+        self._index_ready()
 
     def on_index_failed(self, message: IndexFailed) -> None:
         self.indexing = False
