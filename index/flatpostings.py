@@ -7,8 +7,8 @@ microsecond a posting before anything is scored: most of a search for common
 words at 100,000 articles (profiled). A `.flat` file beside the segment holds
 the same postings of the searched fields as plain arrays: document number
 gaps, position counts and positions, each in the narrowest unsigned type
-that holds a term's values. Reading a term is one slice of a memory map and
-`array.frombytes`.
+that holds a term's values. Reading a term is one slice of a memory map,
+viewed as a NumPy array.
 
 The file is written with the segment (`FlatPostingsWriter`, fed by the
 build's `TermPool`) and named after it, so Whoosh deletes it with the
@@ -31,9 +31,12 @@ import struct
 import sys
 import zlib
 from array import array
-from itertools import accumulate, repeat
+from itertools import repeat
 from operator import mul, sub
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 __all__ = ["EXTENSION", "FlatPostings", "FlatPostingsWriter", "FlatTerm", "flat_path"]
 
@@ -50,6 +53,8 @@ the CRC-32 of its postings (gaps and counts) and of its positions."""
 for _code in _TYPECODES:
     assert array(_code).itemsize in (1, 2, 4), _code
 _SWAP = sys.byteorder != "little"
+_DTYPES = tuple(np.dtype(code).newbyteorder("<") for code in _TYPECODES)
+"""`_TYPECODES` as the little-endian types the file holds, for reading."""
 
 
 def _narrowest(values: array[int]) -> int:
@@ -135,16 +140,17 @@ class FlatPostingsWriter:
 class FlatTerm(NamedTuple):
     """One term's postings in a segment, as read from its `.flat` file."""
 
-    ids: list[int]
+    ids: npt.NDArray[np.int64]
     """Document numbers, ascending (deleted documents included)."""
-    counts: array[int]
+    counts: npt.NDArray[np.unsignedinteger[Any]]
     """How many times the term occurs in each document."""
     factor: float
     """A posting's weight is its count times this."""
     positions_at: int
     """Where the term's positions begin in the file."""
     position_count: int
-    position_code: str
+    position_code: int
+    """The index in `_TYPECODES` of the positions' type."""
     positions_crc: int
 
 
@@ -162,6 +168,7 @@ class FlatPostings:
         tables: dict[str, tuple[array[int], array[float]]],
     ) -> None:
         self._data = data
+        self._view = memoryview(data)
         self._directory = directory
         self._tables = tables
 
@@ -213,40 +220,37 @@ class FlatPostings:
         table, factors = self._tables[fieldname]
         row = table[_ROW * number : _ROW * (number + 1)]
         start, count, position_count, codes, postings_crc, positions_crc = row
-        gaps, counts = array(_TYPECODES[codes // 9]), array(_TYPECODES[codes // 3 % 3])
-        split = count * gaps.itemsize
-        end = start + split + count * counts.itemsize
-        data = self._checked(start, end, postings_crc)
-        gaps.frombytes(data[:split])
-        counts.frombytes(data[split:])
-        if _SWAP:
-            gaps.byteswap()
-            counts.byteswap()
+        gaps_type, counts_type = _DTYPES[codes // 9], _DTYPES[codes // 3 % 3]
+        split = start + count * gaps_type.itemsize
+        end = split + count * counts_type.itemsize
+        self._check(start, end, postings_crc)
+        gaps = np.frombuffer(self._data, gaps_type, count, start)
         return FlatTerm(
-            ids=list(accumulate(gaps)),
-            counts=counts,
+            ids=np.cumsum(gaps, dtype=np.int64),
+            counts=np.frombuffer(self._data, counts_type, count, split),
             factor=factors[number],
             positions_at=end,
             position_count=position_count,
-            position_code=_TYPECODES[codes % 3],
+            position_code=codes % 3,
             positions_crc=positions_crc,
         )
 
-    def positions(self, term: FlatTerm) -> array[int]:
+    def positions(self, term: FlatTerm) -> npt.NDArray[np.unsignedinteger[Any]]:
         """All of a term's positions, document after document."""
-        positions = array(term.position_code)
-        end = term.positions_at + term.position_count * positions.itemsize
-        positions.frombytes(self._checked(term.positions_at, end, term.positions_crc))
-        if _SWAP:
-            positions.byteswap()
-        return positions
+        dtype = _DTYPES[term.position_code]
+        self._check(
+            term.positions_at,
+            term.positions_at + term.position_count * dtype.itemsize,
+            term.positions_crc,
+        )
+        return np.frombuffer(self._data, dtype, term.position_count, term.positions_at)
 
-    def _checked(self, start: int, end: int, crc: int) -> bytes:
-        """The file's bytes from `start` to `end`, if their CRC-32 is `crc`."""
-        data = self._data[start:end]
-        if len(data) != end - start or zlib.crc32(data) != crc:
+    def _check(self, start: int, end: int, crc: int) -> None:
+        """Raise ValueError unless the file's bytes from `start` to `end`
+        are there and their CRC-32 is `crc`."""
+        whole = 0 <= start <= end <= len(self._data)
+        if not whole or zlib.crc32(self._view[start:end]) != crc:
             raise ValueError("a term's postings in a .flat file are damaged")
-        return data
 
 
 def flat_path(folder: str, segment_id: str) -> str:

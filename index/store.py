@@ -55,7 +55,12 @@ from .collapse import collapse
 from .discover import FileEntry, scan_folders
 from .loaders import load_file
 from .locations import Locations
-from .postings import add_document, finalize_segment, use_term_pool
+from .postings import (
+    add_document,
+    finalize_segment,
+    use_term_pool,
+    write_missing_flat_postings,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -736,13 +741,15 @@ def _index_files(
     return []
 
 
-def _commit(writer: Any, segments: list[Any]) -> None:
-    """Commit `writer` together with segments written by worker processes."""
+def _commit(whoosh_ix: Any, writer: Any, segments: list[Any]) -> None:
+    """Commit `writer` together with segments written by worker processes,
+    then give the segments Whoosh wrote itself their flat postings."""
 
     def merge_policy(writer: Any, existing: list[Any]) -> list[Any]:
         return list(MERGE_SMALL(writer, existing)) + segments
 
     writer.commit(mergetype=merge_policy if segments else MERGE_SMALL)
+    write_missing_flat_postings(whoosh_ix)
 
 
 def _early_files(work: Sequence[tuple[FileEntry, str | None]]) -> int:
@@ -804,7 +811,7 @@ def _build(
                     writer, generation_dir, chunk, records, summary, tally, words
                 )
                 tally.report("committing")
-                _commit(writer, segments)
+                _commit(whoosh_ix, writer, segments)
             except BaseException:
                 _cancel(writer)
                 raise
@@ -869,7 +876,7 @@ def _update(
                 writer, generation_dir, work, records, summary, tally, words
             )
             tally.report("committing")
-            _commit(writer, segments)
+            _commit(whoosh_ix, writer, segments)
         except BaseException:
             _cancel(writer)
             raise
