@@ -27,7 +27,7 @@ hook is the app's `_display` method, which the screen calls once per frame.
 Usage::
 
     python bench/app_child.py ARTICLES INDEX --type WORD... --typical FILE \
-        --big FILE [--reader-repeats N]
+        --big FILE [--reader-repeats N] [--launch-only]
 
 Prints one JSON line.
 """
@@ -171,6 +171,8 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         out["search_delay"] = SEARCH_DELAY
         out["imports"] = _IMPORTED - _STARTED
         out["first_frame_cpu"] = watch.cpu[0]
+        if args.launch_only:
+            return out
 
         index = app.index
         assert index is not None
@@ -271,6 +273,9 @@ def main() -> int:
     parser.add_argument("--typical", type=Path, required=True)
     parser.add_argument("--big", type=Path, required=True)
     parser.add_argument("--reader-repeats", type=int, default=5)
+    parser.add_argument(
+        "--launch-only", action="store_true", help="stop once results are painted"
+    )
     args = parser.parse_args()
     result = asyncio.run(measure(args))
     print(json.dumps(result))

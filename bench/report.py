@@ -436,7 +436,9 @@ def _section(run: dict[str, Any]) -> list[str]:
         lines.append("")
         lines.append(
             "Measured with `App.run_test(size=(120, 36))` and Pilot in fresh "
-            f"processes ({app['runs']} runs), on the index built above, with "
+            f"processes ({app['runs']} runs), on the index built above; the "
+            f"launch figures are the median of {app.get('launches', app['runs'])} "
+            "launches (those runs and more that stop at the first results), with "
             "newsdesk's modules compiled to bytecode as `pip install` leaves them. "
             "A frame "
             "counts as painted once Textual's compositor has rendered it and "
@@ -475,6 +477,11 @@ def _section(run: dict[str, Any]) -> list[str]:
                 _ms(app["launch_first_results"]["p95"]),
             ],
             ["  imports (newsdesk, Textual)", _ms(app["imports"]), ""],
+            [
+                "  process CPU at the first frame",
+                _ms(app["first_frame_cpu"]) if "first_frame_cpu" in app else "",
+                "",
+            ],
             [
                 f"keystroke to results painted ({app['keystrokes']} keys)",
                 _ms(app["keystroke"]["median"]),

@@ -211,6 +211,15 @@ class FlatPostings:
             tables[fieldname] = (table, factors)
         return cls(data, directory, tables)
 
+    def doc_frequency(self, fieldname: str, btext: bytes) -> int | None:
+        """How many documents hold a term, or None when this file does not
+        hold it."""
+        terms = self._directory.get(fieldname)
+        number = None if terms is None else terms.get(btext)
+        if number is None:
+            return None
+        return self._tables[fieldname][0][_ROW * number + 1]
+
     def term(self, fieldname: str, btext: bytes) -> FlatTerm | None:
         """A term's postings, or None when this file does not hold them."""
         terms = self._directory.get(fieldname)

@@ -618,8 +618,12 @@ class ArticleIndex:
         self, ranked: list[tuple[int, float]], stems: frozenset[str]
     ) -> tuple[Hit, ...]:
         hits = []
+        try:
+            stored_fields = self._bulk().stored_fields
+        except NotEvaluable:
+            stored_fields = self._searcher.stored_fields
         for docnum, score in ranked:
-            stored = self._searcher.stored_fields(docnum)
+            stored = stored_fields(docnum)
             title = stored.get("title", "")
             hits.append(
                 Hit(
