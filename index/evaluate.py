@@ -215,7 +215,9 @@ def _flat_postings(
     flat: FlatPostings, term: FlatTerm, wanted: _Wanted | None, with_positions: bool
 ) -> _Postings:
     """A term's postings from a `.flat` file."""
-    ids, counts = term.ids, term.counts
+    gaps_type, counts_type, positions_type = term.types
+    ids = np.cumsum(np.frombuffer(term.gaps, gaps_type), dtype=np.int64)
+    counts = all_counts = np.frombuffer(term.counts, counts_type)
     places: Ids | None = None
     if wanted is not None:
         places = np.flatnonzero(_members(ids, wanted.ids))
@@ -224,9 +226,9 @@ def _flat_postings(
     weights = np.multiply(counts, term.factor, dtype=np.float64)
     if not with_positions:
         return _Postings(ids, weights, _no_positions)
-    every = flat.positions(term)
-    starts = np.zeros(term.counts.size + 1, np.int64)
-    np.cumsum(term.counts, dtype=np.int64, out=starts[1:])
+    every = np.frombuffer(flat.positions(term), positions_type)
+    starts = np.zeros(all_counts.size + 1, np.int64)
+    np.cumsum(all_counts, dtype=np.int64, out=starts[1:])
     if places is not None:
         starts_of, ends_of = starts[places], starts[places + 1]
     else:

@@ -8,7 +8,8 @@ words at 100,000 articles (profiled). A `.flat` file beside the segment holds
 the same postings of the searched fields as plain arrays: document number
 gaps, position counts and positions, each in the narrowest unsigned type
 that holds a term's values. Reading a term is one slice of a memory map,
-viewed as a NumPy array.
+which the evaluator views as a NumPy array (this module needs only the
+standard library: a build's processes never import NumPy).
 
 The file is written with the segment (`FlatPostingsWriter`, fed by the
 build's `TermPool`) and named after it, so Whoosh deletes it with the
@@ -33,10 +34,7 @@ import zlib
 from array import array
 from itertools import repeat
 from operator import mul, sub
-from typing import IO, Any, NamedTuple
-
-import numpy as np
-import numpy.typing as npt
+from typing import IO, NamedTuple
 
 __all__ = ["EXTENSION", "FlatPostings", "FlatPostingsWriter", "FlatTerm", "flat_path"]
 
@@ -50,11 +48,12 @@ _ROW = 6
 """Directory integers per term: offset, postings, positions, type codes, and
 the CRC-32 of its postings (gaps and counts) and of its positions."""
 
-for _code in _TYPECODES:
-    assert array(_code).itemsize in (1, 2, 4), _code
+_SIZES = tuple(array(code).itemsize for code in _TYPECODES)
+assert _SIZES == (1, 2, 4), _SIZES
 _SWAP = sys.byteorder != "little"
-_DTYPES = tuple(np.dtype(code).newbyteorder("<") for code in _TYPECODES)
-"""`_TYPECODES` as the little-endian types the file holds, for reading."""
+_ARRAY_TYPES = ("<u1", "<u2", "<u4")
+"""`_TYPECODES` as the little-endian array types the file holds, spelt as
+NumPy spells them."""
 
 
 def _narrowest(values: array[int]) -> int:
@@ -138,19 +137,21 @@ class FlatPostingsWriter:
 
 
 class FlatTerm(NamedTuple):
-    """One term's postings in a segment, as read from its `.flat` file."""
+    """One term's postings in a segment, as read from its `.flat` file: the
+    arrays are little-endian unsigned integers of the types in `types`."""
 
-    ids: npt.NDArray[np.int64]
-    """Document numbers, ascending (deleted documents included)."""
-    counts: npt.NDArray[np.unsignedinteger[Any]]
+    gaps: memoryview
+    """Document numbers, ascending (deleted documents included), as gaps:
+    the first number, then each number less the one before."""
+    counts: memoryview
     """How many times the term occurs in each document."""
+    types: tuple[str, str, str]
+    """The array types of the gaps, the counts and the positions."""
     factor: float
     """A posting's weight is its count times this."""
     positions_at: int
-    """Where the term's positions begin in the file."""
-    position_count: int
-    position_code: int
-    """The index in `_TYPECODES` of the positions' type."""
+    """Where the term's positions begin in the file, and end."""
+    positions_end: int
     positions_crc: int
 
 
@@ -229,30 +230,28 @@ class FlatPostings:
         table, factors = self._tables[fieldname]
         row = table[_ROW * number : _ROW * (number + 1)]
         start, count, position_count, codes, postings_crc, positions_crc = row
-        gaps_type, counts_type = _DTYPES[codes // 9], _DTYPES[codes // 3 % 3]
-        split = start + count * gaps_type.itemsize
-        end = split + count * counts_type.itemsize
+        codes_of = (codes // 9, codes // 3 % 3, codes % 3)
+        split = start + count * _SIZES[codes_of[0]]
+        end = split + count * _SIZES[codes_of[1]]
         self._check(start, end, postings_crc)
-        gaps = np.frombuffer(self._data, gaps_type, count, start)
         return FlatTerm(
-            ids=np.cumsum(gaps, dtype=np.int64),
-            counts=np.frombuffer(self._data, counts_type, count, split),
+            gaps=self._view[start:split],
+            counts=self._view[split:end],
+            types=(
+                _ARRAY_TYPES[codes_of[0]],
+                _ARRAY_TYPES[codes_of[1]],
+                _ARRAY_TYPES[codes_of[2]],
+            ),
             factor=factors[number],
             positions_at=end,
-            position_count=position_count,
-            position_code=codes % 3,
+            positions_end=end + position_count * _SIZES[codes_of[2]],
             positions_crc=positions_crc,
         )
 
-    def positions(self, term: FlatTerm) -> npt.NDArray[np.unsignedinteger[Any]]:
+    def positions(self, term: FlatTerm) -> memoryview:
         """All of a term's positions, document after document."""
-        dtype = _DTYPES[term.position_code]
-        self._check(
-            term.positions_at,
-            term.positions_at + term.position_count * dtype.itemsize,
-            term.positions_crc,
-        )
-        return np.frombuffer(self._data, dtype, term.position_count, term.positions_at)
+        self._check(term.positions_at, term.positions_end, term.positions_crc)
+        return self._view[term.positions_at : term.positions_end]
 
     def _check(self, start: int, end: int, crc: int) -> None:
         """Raise ValueError unless the file's bytes from `start` to `end`

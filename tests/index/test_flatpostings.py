@@ -14,6 +14,7 @@ from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh.matching.wrappers import FilterMatcher
@@ -80,10 +81,12 @@ def terms_read_both_ways(flat: FlatPostings, reader: Any) -> int:
                 weights.append(matcher.weight())
                 positions.append(list(decode(matcher.value())))
                 matcher.next()
-            assert term.ids.tolist() == ids
-            counts = term.counts.tolist()
+            gaps_type, counts_type, positions_type = term.types
+            gaps = np.frombuffer(term.gaps, gaps_type).tolist()
+            assert list(accumulate(gaps)) == ids
+            counts = np.frombuffer(term.counts, counts_type).tolist()
             assert [term.factor * count for count in counts] == weights
-            every = flat.positions(term).tolist()
+            every = np.frombuffer(flat.positions(term), positions_type).tolist()
             starts = accumulate(counts, initial=0)
             assert [every[a:b] for a, b in pairwise(starts)] == positions
             checked += 1
