@@ -29,6 +29,7 @@ Whoosh's public matcher API, more slowly.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import heapq
 import struct
 from array import array
@@ -202,12 +203,12 @@ def _postings(
     given), deletions kept: from the segment's flat postings when they hold
     the term, else from Whoosh's blocks."""
     if segment.flat is not None:
-        try:
+        # A term the file leaves out, or whose checksum fails, is read from
+        # Whoosh's blocks.
+        with contextlib.suppress(ValueError):
             term = segment.flat.term(fieldname, btext)
             if term is not None:
                 return _flat_postings(segment.flat, term, wanted, with_positions)
-        except ValueError:
-            pass
     return _whoosh_postings(segment.reader, fieldname, btext, wanted, with_positions)
 
 
