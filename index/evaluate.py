@@ -420,6 +420,7 @@ class BulkEvaluator:
         self._b: float = weighting.B
         self._k1: float = weighting.K1
         self._idfs: dict[tuple[str, bytes], float] = {}
+        self._shifts: dict[str, int | None] = {}
         self._segments = [
             _Segment(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()
         ]
@@ -659,13 +660,9 @@ class BulkEvaluator:
     def _column_shift(self, fieldname: str) -> int | None:
         """What a numeric field adds to its values in its column (signed
         numbers are stored unsigned), or None if it is not such a field."""
-        if fieldname not in self._schema:
-            return None
-        field = self._schema[fieldname]
-        if not isinstance(field, NUMERIC) or field.column_type is None:
-            return None
-        shift = int(field.to_column_value(0))
-        return shift if field.to_column_value(1) == shift + 1 else None
+        if fieldname not in self._shifts:
+            self._shifts[fieldname] = _column_shift(self._schema, fieldname)
+        return self._shifts[fieldname]
 
     def _union(
         self, subqueries: list[Any], segment: _Segment, within: _Wanted | None
@@ -701,8 +698,13 @@ class BulkEvaluator:
             # The rarest part first: the others then read only the blocks
             # holding its documents. Phrases and ranges are cheaper to check
             # against those documents than to evaluate alone: they go last.
-            late = _checked_late(sub)
-            return late, 0 if late else sub.estimate_size(reader)
+            if _checked_late(sub):
+                return True, 0
+            if type(sub) is wq.Term and sub.fieldname in self._schema:
+                with contextlib.suppress(ValueError):
+                    btext = self._schema[sub.fieldname].to_bytes(sub.text)
+                    return False, segment.doc_frequency(sub.fieldname, btext)
+            return False, sub.estimate_size(reader)
 
         scores: Scores | None = None
         for sub in sorted(positive, key=order):
@@ -776,6 +778,16 @@ class BulkEvaluator:
             scored = terms[btext]
             total += scored.scores[np.searchsorted(scored.ids, docs)]
         return Scores(docs, total).boosted(query.boost)
+
+
+def _column_shift(schema: Any, fieldname: str) -> int | None:
+    if fieldname not in schema:
+        return None
+    field = schema[fieldname]
+    if not isinstance(field, NUMERIC) or field.column_type is None:
+        return None
+    shift = int(field.to_column_value(0))
+    return shift if field.to_column_value(1) == shift + 1 else None
 
 
 def _any_of(segment: _Segment, parts: list[Ids]) -> Ids:

@@ -25,7 +25,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,8 @@ from rapidfuzz.distance import OSA
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser
-from whoosh.qparser.dateparse import DateParserPlugin
+from whoosh.qparser.dateparse import DateParserPlugin, English
+from whoosh.util.times import adatetime
 
 from .analysis import stem_word
 from .evaluate import BulkEvaluator, NotEvaluable
@@ -78,6 +79,42 @@ _CORRECTABLE = re.compile(
     r"(?:(?<=title:)|(?<=body:)|(?<![\w:*?~\-]))([^\W\d_]{3,})(?![\w:*?~])"
 )
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+
+
+_ISO_DAY = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+class _QuickDates(English):  # type: ignore[misc]
+    """Whoosh's English date grammar, with the dates people type most
+    (`2015`, `2015-03`, `2015-03-07`) read by one regular expression: the
+    grammar took about 0.4 ms a range bound, a third of a search for a
+    title word in a date range at 100,000 articles. A test checks that both
+    give the same dates."""
+
+    def date_from(
+        self,
+        text: str,
+        basedate: datetime | None = None,
+        pos: int = 0,
+        debug: int = -9999,
+        toend: bool = True,
+        disambiguate: bool = True,
+    ) -> Any:
+        match = _ISO_DAY.fullmatch(text, pos)
+        if match is not None:
+            year, month, day = (int(part) if part else None for part in match.groups())
+            try:
+                datetime(
+                    year or 0, 1 if month is None else month, 1 if day is None else day
+                )
+            except ValueError:
+                match = None
+        if match is None:
+            return super().date_from(text, basedate, pos, debug, toend, disambiguate)
+        when = adatetime(year=year, month=month, day=day)
+        if not disambiguate:
+            return when
+        return when.disambiguated(basedate or datetime.now(tz=timezone.utc))
 
 
 def _valid_date(value: str) -> bool:
@@ -470,7 +507,8 @@ class ArticleIndex:
         self._date_errors: list[str] = []
         self._parser.add_plugin(
             DateParserPlugin(
-                callback=lambda error: self._date_errors.append(str(error))
+                dateparser=_QuickDates(),
+                callback=lambda error: self._date_errors.append(str(error)),
             )
         )
 

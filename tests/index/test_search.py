@@ -525,3 +525,39 @@ def test_correction_works_from_the_word_typed(sample_ix: ArticleIndex) -> None:
     result = sample_ix.search("goverment")
     assert result.correction is not None
     assert result.correction.query == "government"
+
+
+def test_dates_typed_as_numbers_mean_what_whoosh_grammar_says() -> None:
+    """`date:2015`, `date:2015-03` and `date:[2015-03-07 to …]` are read by a
+    regular expression before Whoosh's English grammar: every such text,
+    valid or not, must give the grammar's dates, as a range bound and alone."""
+    from whoosh.qparser.dateparse import English
+
+    from index.search import _QuickDates
+
+    quick, grammar = _QuickDates(), English()
+    now = datetime(2026, 11, 27, 12, tzinfo=timezone.utc)
+    years = ["0000", "0001", "0999", "1000", "1969", "1970", "1999", "2000", "2024"]
+    months = ["00", "01", "02", "09", "12", "13"]
+    days = ["00", "01", "28", "29", "30", "31", "32"]
+    texts = [
+        *years,
+        *(f"{year}-{month}" for year in years for month in months),
+        *(f"{y}-{m}-{d}" for y in years for m in months for d in days),
+        "2015-3-7",
+        "20150307",
+        "march 2015",
+    ]
+
+    def read(parser: English, text: str, **options: bool) -> str:
+        try:
+            return repr(parser.date_from(text, now, **options))
+        except Exception as error:
+            return type(error).__name__
+
+    for text in texts:
+        for options in ({}, {"toend": False, "disambiguate": False}):
+            assert read(quick, text, **options) == read(grammar, text, **options), (
+                text,
+                options,
+            )
