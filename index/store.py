@@ -88,11 +88,8 @@ _LOCK = "writer.lock"
 _MANIFEST = "manifest.json"
 _WORDS = "words.txt"
 _GENERATION_PREFIX = "gen-"
-# Below this many files to read, worker processes cost more than they save,
-# unless the files are large: a first build publishes its first megabyte
-# early, often a few JSONL feeds of hundreds of articles.
+# Below this many files to read, worker processes cost more than they save.
 _PARALLEL_FROM = 64
-_PARALLEL_BYTES = 1_000_000
 # How often a worker reports progress, in files.
 _REPORT_EVERY = 16
 # Each worker's in-memory postings (`TermPool`); beyond it they go to disk in
@@ -722,10 +719,7 @@ def _index_files(
             writing = True
             tally.report("writing")
 
-    many = len(work) >= _PARALLEL_FROM or (
-        len(work) >= 2 and sum(entry.size for entry, _ in work) >= _PARALLEL_BYTES
-    )
-    if many and (os.cpu_count() or 1) >= 2:
+    if len(work) >= _PARALLEL_FROM and (os.cpu_count() or 1) >= 2:
         shares = _index_in_workers(generation_dir, work, advance)
     if shares is not None:
         for share in shares:
