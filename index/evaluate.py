@@ -494,7 +494,10 @@ class BulkEvaluator:
             total += segment.size - segment.deleted.size
             values = segment.column(sort_field)
             ordered = segment.in_order(sort_field)
-            first = ordered[-count:][::-1] if reverse else ordered[:count]
+            if reverse:
+                first = ordered[max(0, len(ordered) - count) :][::-1]
+            else:
+                first = ordered[:count]
             matched.extend(
                 (int(values[docnum]), docnum + segment.offset) for docnum in first
             )

@@ -399,7 +399,9 @@ def write_missing_flat_postings(whoosh_ix: Any) -> None:
 
     Read from the segment's blocks, deleted documents included as in
     Whoosh's; written under another name and renamed when complete. Best
-    effort: a file that cannot be written is left out."""
+    effort: the update has committed and the index is complete without
+    these files, so nothing that goes wrong here fails it (a full disk,
+    damaged blocks, memory); such a segment is read from Whoosh's blocks."""
     storage = whoosh_ix.storage
     schema = whoosh_ix.schema
     flat_fields = [
@@ -407,28 +409,28 @@ def write_missing_flat_postings(whoosh_ix: Any) -> None:
         for name, field in schema.items()
         if isinstance(field.format, FusedPositions)
     ]
-    with whoosh_ix.reader() as reader:
-        for segment_reader, _ in reader.leaf_readers():
-            segment = segment_reader.segment()
-            if segment is None or not segment_reader.doc_count_all():
-                continue
-            name = segment.make_filename(EXTENSION)
-            if storage.file_exists(name):
-                continue
-            writing = os.path.join(storage.folder, name + ".writing")
-            try:
+    writing: str | None = None
+    try:
+        with whoosh_ix.reader() as reader:
+            for segment_reader, _ in reader.leaf_readers():
+                segment = segment_reader.segment()
+                if segment is None or not segment_reader.doc_count_all():
+                    continue
+                name = segment.make_filename(EXTENSION)
+                if storage.file_exists(name):
+                    continue
+                writing = os.path.join(storage.folder, name + ".writing")
                 with open(writing, "wb") as stream:
                     flat = FlatPostingsWriter(stream)
                     for fieldname in flat_fields:
                         _add_flat_field(flat, segment_reader, fieldname)
                     flat.finish()
                 os.replace(writing, os.path.join(storage.folder, name))
-            except OSError:
-                # The index is complete without it (a full disk, say): the
-                # segment is read from Whoosh's blocks.
-                with suppress(OSError):
-                    os.remove(writing)
-                return
+                writing = None
+    except Exception:
+        if writing is not None:
+            with suppress(OSError):
+                os.remove(writing)
 
 
 def _add_flat_field(flat: FlatPostingsWriter, reader: Any, fieldname: str) -> None:

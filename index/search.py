@@ -81,7 +81,8 @@ _CORRECTABLE = re.compile(
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 
 
-_ISO_DAY = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# ASCII digits only, as the grammar's: `\d` would read "２０１５" as a year.
+_ISO_DAY = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 class _QuickDates(English):  # type: ignore[misc]

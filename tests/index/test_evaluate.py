@@ -167,6 +167,8 @@ def queries() -> list[str]:
         "harbour date:[2010 to]",
         "nothingsuch",
         "harbour nothingsuch",
+        '"flood flood"',
+        '"harbour flood harbour"',
     ]
     for _ in range(60):
         a, b, c = rng.sample(WORDS, 3)
@@ -219,6 +221,25 @@ def test_the_same_articles_in_the_same_order_as_whoosh(
     assert [docnum for docnum, _ in ranked] == [docnum for docnum, _ in expected]
     for (_, ours), (_, theirs) in zip(ranked, expected, strict=True):
         assert ours == pytest.approx(theirs, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "text", ["harbour", "harbour OR flood OR oil", '"harbour flood"', "harbour -flood"]
+)
+@pytest.mark.parametrize("count", [1, 3, 20])
+def test_the_first_page_is_whooshs_first_page(
+    ix: ArticleIndex, text: str, count: int
+) -> None:
+    """Only the contenders for the first `count` are ordered: the page must
+    still be the first `count` of the whole order."""
+    query = ix._parse(text)
+    expected = whoosh_ranked(ix, query)
+    assert len(expected) > count
+    total, ranked = BulkEvaluator(ix._searcher).top(query, count)
+    assert total == len(expected)
+    assert [docnum for docnum, _ in ranked] == [docnum for docnum, _ in expected][
+        :count
+    ]
 
 
 @pytest.mark.parametrize("text", ["", "harbour", "flood OR oil", "date:[2000 to 2010]"])

@@ -19,6 +19,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.matching.wrappers import FilterMatcher
 
+from index import postings
 from index.flatpostings import FlatPostings, flat_path
 from index.locations import Locations
 from index.postings import add_document, finalize_segment, use_term_pool
@@ -115,6 +116,37 @@ def test_segments_whoosh_writes_itself_get_flat_postings_too(tmp_path: Path) -> 
             assert flat is not None, segment_id
             assert terms_read_both_ways(flat, segment_reader) > 0
     assert not list(generation.glob("*.writing"))
+    index = ArticleIndex(locations.index_dir)
+    try:
+        assert [hit.title for hit in index.search('"quayside lantern"').hits] == [
+            "Quayside lantern vote"
+        ]
+    finally:
+        index.close()
+
+
+def test_an_update_stands_when_its_flat_postings_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The flat file of a segment Whoosh wrote comes after the commit: a
+    failure there (here injected where the blocks are read, as damaged
+    blocks or a lack of memory would fail) must not fail the update, nor
+    turn it into a rebuild, nor leave a partial file."""
+    locations = built_index(tmp_path)
+    (locations.folders[0] / "late.txt").write_text(
+        "Quayside lantern vote\n\nThe quayside lantern vote went late.\n", "utf-8"
+    )
+
+    def fail(*args: Any) -> None:
+        raise MemoryError("injected")
+
+    monkeypatch.setattr(postings, "_add_flat_field", fail)
+    summary = update_index(locations)
+
+    assert (summary.rebuilt, summary.new) == (False, 1)
+    meta = read_meta(locations.index_dir)
+    assert meta is not None
+    assert not list((locations.index_dir / meta.generation).glob("*.writing"))
     index = ArticleIndex(locations.index_dir)
     try:
         assert [hit.title for hit in index.search('"quayside lantern"').hits] == [

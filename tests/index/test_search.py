@@ -547,6 +547,8 @@ def test_dates_typed_as_numbers_mean_what_whoosh_grammar_says() -> None:
         "2015-3-7",
         "20150307",
         "march 2015",
+        "２０１５",
+        "٢٠١٥-٠٣",
     ]
 
     def read(parser: English, text: str, **options: bool) -> str:
