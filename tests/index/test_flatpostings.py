@@ -99,9 +99,7 @@ def test_segments_whoosh_writes_itself_get_flat_postings_too(tmp_path: Path) -> 
     small segments: their flat postings are written after the commit, and
     read as Whoosh's blocks read."""
     locations = built_index(tmp_path)
-    (locations.folders[0] / "late.txt").write_text(
-        "Quayside lantern vote\n\nThe quayside lantern vote went late.\n", "utf-8"
-    )
+    add_late_article(locations)
     (locations.folders[0] / "made" / "000.txt").unlink()
     update_index(locations)
     meta = read_meta(locations.index_dir)
@@ -116,13 +114,7 @@ def test_segments_whoosh_writes_itself_get_flat_postings_too(tmp_path: Path) -> 
             assert flat is not None, segment_id
             assert terms_read_both_ways(flat, segment_reader) > 0
     assert not list(generation.glob("*.writing"))
-    index = ArticleIndex(locations.index_dir)
-    try:
-        assert [hit.title for hit in index.search('"quayside lantern"').hits] == [
-            "Quayside lantern vote"
-        ]
-    finally:
-        index.close()
+    assert late_article_found(locations)
 
 
 def test_an_update_stands_when_its_flat_postings_cannot_be_written(
@@ -133,9 +125,7 @@ def test_an_update_stands_when_its_flat_postings_cannot_be_written(
     blocks or a lack of memory would fail) must not fail the update, nor
     turn it into a rebuild, nor leave a partial file."""
     locations = built_index(tmp_path)
-    (locations.folders[0] / "late.txt").write_text(
-        "Quayside lantern vote\n\nThe quayside lantern vote went late.\n", "utf-8"
-    )
+    add_late_article(locations)
 
     def fail(*args: Any) -> None:
         raise MemoryError("injected")
@@ -147,11 +137,20 @@ def test_an_update_stands_when_its_flat_postings_cannot_be_written(
     meta = read_meta(locations.index_dir)
     assert meta is not None
     assert not list((locations.index_dir / meta.generation).glob("*.writing"))
+    assert late_article_found(locations)
+
+
+def add_late_article(locations: Locations) -> None:
+    (locations.folders[0] / "late.txt").write_text(
+        "Quayside lantern vote\n\nThe quayside lantern vote went late.\n", "utf-8"
+    )
+
+
+def late_article_found(locations: Locations) -> bool:
     index = ArticleIndex(locations.index_dir)
     try:
-        assert [hit.title for hit in index.search('"quayside lantern"').hits] == [
-            "Quayside lantern vote"
-        ]
+        hits = index.search('"quayside lantern"').hits
+        return [hit.title for hit in hits] == ["Quayside lantern vote"]
     finally:
         index.close()
 
