@@ -394,14 +394,14 @@ def _search(args: argparse.Namespace) -> int:
     if result.correction and not result.total:
         print(
             style(
-                f'showing results for "{result.correction.query}" '
-                f'(no match for "{result.query}")',
+                f'showing results for "{printable(result.correction.query)}" '
+                f'(no match for "{printable(result.query)}")',
                 "2",
             )
         )
         total, hits = result.correction.total, result.correction.hits
     elif result.correction:
-        print(style(f'did you mean "{result.correction.query}"?', "2"))
+        print(style(f'did you mean "{printable(result.correction.query)}"?', "2"))
     if not total:
         print(f'no articles match "{printable(args.query)}"', file=sys.stderr)
         return EXIT_NO_MATCH

@@ -458,6 +458,16 @@ def test_search_shows_a_correction(built: Desk) -> None:
     assert payload["correction"]["total"] == 4
 
 
+def test_a_correction_prints_no_control_character_of_the_query(built: Desk) -> None:
+    """Found by the query fuzzer: the correction line echoed the query as
+    typed, and a control character in it reached the terminal."""
+    plain = built.run("search", "--", "coaliton \x1f")
+    assert plain.returncode == 0
+    assert plain.stdout.splitlines()[0] == (
+        'showing results for "coalition ?" (no match for "coaliton ?")'
+    )
+
+
 def test_search_builds_a_missing_index_first(desk: Desk) -> None:
     assert not desk.index.exists()
 
