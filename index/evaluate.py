@@ -420,7 +420,12 @@ class BulkEvaluator:
         self._b: float = weighting.B
         self._k1: float = weighting.K1
         self._idfs: dict[tuple[str, bytes], float] = {}
-        self._shifts: dict[str, int | None] = {}
+        shift = _column_shift(self._schema, "newest")
+        self._dates_shift = (
+            shift if _column_shift(self._schema, "oldest") == shift else None
+        )
+        """What the `newest` and `oldest` columns add to a date in seconds
+        (None: they cannot answer date ranges)."""
         self._segments = [
             _Segment(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()
         ]
@@ -449,11 +454,11 @@ class BulkEvaluator:
             if not found.ids.size or count <= 0:
                 continue
             ids = (found.ids + segment.offset).tolist()
+            scores = found.scores.tolist()
             if sort_field:
                 keys = segment.column(sort_field)[found.ids]
                 keep = _contenders(keys, count, largest=reverse).tolist()
                 key_list = keys.tolist()
-                scores = found.scores.tolist()
                 matched.extend((key_list[at], ids[at], scores[at]) for at in keep)
             else:
                 # Scores equal but for rounding (the same terms added in
@@ -461,7 +466,6 @@ class BulkEvaluator:
                 keep = _contenders(
                     found.scores, count, largest=True, slack=_SCORE_STEP
                 ).tolist()
-                scores = found.scores.tolist()
                 matched.extend(
                     (-round(scores[at], _SCORE_DIGITS), ids[at], scores[at])
                     for at in keep
@@ -548,14 +552,21 @@ class BulkEvaluator:
         boost: float,
         within: _Wanted | None,
     ) -> Scores:
-        if fieldname not in self._schema:
-            return _NOTHING
-        try:
-            btext = self._schema[fieldname].to_bytes(text)
-        except ValueError:
+        btext = self._btext(fieldname, text)
+        if btext is None:
             return _NOTHING
         found = _postings(segment, fieldname, btext, within)
         return self._scored(segment, fieldname, btext, found, boost)
+
+    def _btext(self, fieldname: str, text: Any) -> bytes | None:
+        """A term's text as its field indexes it; None when no document can
+        hold it (no such field, or a value the field cannot take)."""
+        if fieldname not in self._schema:
+            return None
+        try:
+            return self._schema[fieldname].to_bytes(text)  # type: ignore[no-any-return]
+        except ValueError:
+            return None
 
     def _scored(
         self,
@@ -641,13 +652,8 @@ class BulkEvaluator:
         makes them: a range expands to about 70 index terms a segment, whose
         lookups cost more than the search. Otherwise from the index terms."""
         bounds = _whole_seconds(query)
-        shift = self._column_shift("newest")
-        if (
-            query.fieldname != "date"
-            or bounds is None
-            or shift is None
-            or self._column_shift("oldest") != shift
-        ):
+        shift = self._dates_shift
+        if query.fieldname != "date" or bounds is None or shift is None:
             return self._docs(query._compile_query(segment.reader), segment, within)
         newest, oldest = segment.column("newest"), segment.column("oldest")
         if within is not None:
@@ -659,13 +665,6 @@ class BulkEvaluator:
         dated = (newest >= low) & (newest <= high) & (oldest == newest)
         found = np.flatnonzero(dated)
         return found if within is None else within.ids[found]
-
-    def _column_shift(self, fieldname: str) -> int | None:
-        """What a numeric field adds to its values in its column (signed
-        numbers are stored unsigned), or None if it is not such a field."""
-        if fieldname not in self._shifts:
-            self._shifts[fieldname] = _column_shift(self._schema, fieldname)
-        return self._shifts[fieldname]
 
     def _union(
         self, subqueries: list[Any], segment: _Segment, within: _Wanted | None
@@ -703,9 +702,9 @@ class BulkEvaluator:
             # against those documents than to evaluate alone: they go last.
             if _checked_late(sub):
                 return True, 0
-            if type(sub) is wq.Term and sub.fieldname in self._schema:
-                with contextlib.suppress(ValueError):
-                    btext = self._schema[sub.fieldname].to_bytes(sub.text)
+            if type(sub) is wq.Term:
+                btext = self._btext(sub.fieldname, sub.text)
+                if btext is not None:
                     return False, segment.doc_frequency(sub.fieldname, btext)
             return False, sub.estimate_size(reader)
 
@@ -784,6 +783,8 @@ class BulkEvaluator:
 
 
 def _column_shift(schema: Any, fieldname: str) -> int | None:
+    """What a numeric field adds to its values in its column (signed
+    numbers are stored unsigned), or None if it is not such a field."""
     if fieldname not in schema:
         return None
     field = schema[fieldname]

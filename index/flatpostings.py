@@ -51,7 +51,7 @@ the CRC-32 of its postings (gaps and counts) and of its positions."""
 _SIZES = tuple(array(code).itemsize for code in _TYPECODES)
 assert _SIZES == (1, 2, 4), _SIZES
 _SWAP = sys.byteorder != "little"
-_ARRAY_TYPES = ("<u1", "<u2", "<u4")
+_ARRAY_TYPES = tuple(f"<u{size}" for size in _SIZES)
 """`_TYPECODES` as the little-endian array types the file holds, spelt as
 NumPy spells them."""
 
@@ -212,19 +212,23 @@ class FlatPostings:
             tables[fieldname] = (table, factors)
         return cls(data, directory, tables)
 
+    def _number(self, fieldname: str, btext: bytes) -> int | None:
+        """A term's place in its field's directory, or None when this file
+        does not hold it."""
+        terms = self._directory.get(fieldname)
+        return None if terms is None else terms.get(btext)
+
     def doc_frequency(self, fieldname: str, btext: bytes) -> int | None:
         """How many documents hold a term, or None when this file does not
         hold it."""
-        terms = self._directory.get(fieldname)
-        number = None if terms is None else terms.get(btext)
+        number = self._number(fieldname, btext)
         if number is None:
             return None
         return self._tables[fieldname][0][_ROW * number + 1]
 
     def term(self, fieldname: str, btext: bytes) -> FlatTerm | None:
         """A term's postings, or None when this file does not hold them."""
-        terms = self._directory.get(fieldname)
-        number = None if terms is None else terms.get(btext)
+        number = self._number(fieldname, btext)
         if number is None:
             return None
         table, factors = self._tables[fieldname]

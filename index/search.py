@@ -102,16 +102,9 @@ class _QuickDates(English):  # type: ignore[misc]
         disambiguate: bool = True,
     ) -> Any:
         match = _ISO_DAY.fullmatch(text, pos)
-        if match is not None:
-            year, month, day = (int(part) if part else None for part in match.groups())
-            try:
-                datetime(
-                    year or 0, 1 if month is None else month, 1 if day is None else day
-                )
-            except ValueError:
-                match = None
-        if match is None:
+        if match is None or not _valid_date(match.group()):
             return super().date_from(text, basedate, pos, debug, toend, disambiguate)
+        year, month, day = (int(part) if part else None for part in match.groups())
         when = adatetime(year=year, month=month, day=day)
         if not disambiguate:
             return when
@@ -119,9 +112,11 @@ class _QuickDates(English):  # type: ignore[misc]
 
 
 def _valid_date(value: str) -> bool:
-    parts = [int(part) for part in value.split("-")]
+    """Whether `year-month[-day]` (or `year`, for `_QuickDates`) names a day
+    the calendar has."""
+    year, month, day, *_ = [int(part) for part in value.split("-")] + [1, 1]
     try:
-        datetime(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
+        datetime(year, month, day)
     except ValueError:
         return False
     return True
