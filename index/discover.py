@@ -9,6 +9,7 @@ reported with a reason instead of stopping the scan.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from collections.abc import Sequence
@@ -48,6 +49,16 @@ class Scan:
 
     files: list[FileEntry] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
+
+    def fingerprint(self) -> str:
+        """A digest of every file's id, size and mtime, in scan order: two
+        scans give the same one only when no file was added, removed,
+        renamed or touched in between."""
+        listing = "\n".join(
+            [f"{entry.file_id}\0{entry.size}\0{entry.mtime_ns}" for entry in self.files]
+        )
+        digest = hashlib.sha1(listing.encode("utf-8"), usedforsecurity=False)
+        return digest.hexdigest()
 
 
 def folder_prefixes(folders: Sequence[Path]) -> list[str]:

@@ -40,6 +40,15 @@ def set_mtime(path: Path, mtime_ns: int) -> None:
     os.utime(path, ns=(mtime_ns, mtime_ns))
 
 
+def replace_keeping_size_and_mtime(path: Path, old: str, new: str) -> None:
+    """Change a file's words so that only reading it again could tell."""
+    before = path.stat()
+    replaced = path.read_text(encoding="utf-8").replace(old, new)
+    assert len(replaced.encode("utf-8")) == before.st_size
+    path.write_text(replaced, encoding="utf-8")
+    set_mtime(path, before.st_mtime_ns)
+
+
 def ids_for(index_dir: Path, query: str) -> set[str]:
     ix = ArticleIndex(index_dir)
     try:
@@ -183,6 +192,18 @@ def test_a_removed_file_is_dropped(
     assert article_count(locations.index_dir) == 2
 
 
+def test_a_renamed_file_is_found_under_its_new_name(
+    locations: Locations, articles: Path, built: UpdateSummary
+) -> None:
+    """A rename keeps the file's size and mtime; only its name tells."""
+    (articles / "flood.txt").rename(articles / "sport" / "flood.txt")
+
+    summary = update_index(locations)
+
+    assert summary.line() == "+1 new, ~0 changed, -1 removed, 0 skipped"
+    assert ids_for(locations.index_dir, "valley") == {"sport/flood.txt"}
+
+
 def test_add_change_and_remove_in_one_update(
     locations: Locations, articles: Path, built: UpdateSummary
 ) -> None:
@@ -256,14 +277,7 @@ def test_unchanged_files_are_not_opened(
     hash would differ and it would be re-indexed as changed; instead the index
     still answers with the old words. (The chmod variant follows, for when the
     tests do not run as root.)"""
-    path = articles / "flood.txt"
-    before = path.stat()
-    text = path.read_text(encoding="utf-8")
-    replaced = text.replace("valley", "meadow")
-    assert len(replaced.encode("utf-8")) == before.st_size
-    path.write_text(replaced, encoding="utf-8")
-    set_mtime(path, before.st_mtime_ns)
-    assert path.stat().st_size == before.st_size
+    replace_keeping_size_and_mtime(articles / "flood.txt", "valley", "meadow")
 
     summary = update_index(locations)
 
@@ -274,6 +288,38 @@ def test_unchanged_files_are_not_opened(
     # --rebuild does read everything, so the new words show up.
     update_index(locations, rebuild=True)
     assert ids_for(locations.index_dir, "meadow") == {"flood.txt"}
+
+
+@pytest.mark.parametrize("damage", ["deleted", "records cut off"])
+def test_a_lost_manifest_is_recovered_without_reading_unchanged_files(
+    locations: Locations, articles: Path, built: UpdateSummary, damage: str
+) -> None:
+    """A crash between Whoosh's commit and the manifest's rewrite (or an
+    index from before the manifest's layout) leaves no usable record of the
+    files. The next update rebuilds the records from the index's documents,
+    which keep their file's size and mtime: unchanged files are neither read
+    nor counted changed, and a really changed one is re-indexed."""
+    meta = read_meta(locations.index_dir)
+    assert meta is not None
+    manifest = locations.index_dir / meta.generation / "manifest.json"
+    if damage == "deleted":
+        manifest.unlink()
+    else:
+        header = manifest.read_bytes().split(b"\n")[0]
+        manifest.write_bytes(header + b"\n{")
+    replace_keeping_size_and_mtime(articles / "flood.txt", "valley", "meadow")
+    write_article(articles, "budget.txt", "Coalition agrees budget", "Ferry fares.")
+    # Also a new file, so that the update cannot skip reading the records.
+    write_article(articles, "new.txt", "Harbour reopens", "The harbour reopened.")
+
+    summary = update_index(locations)
+
+    assert summary.line() == "+1 new, ~1 changed, -0 removed, 0 skipped"
+    assert ids_for(locations.index_dir, "valley") == {"flood.txt"}
+    assert ids_for(locations.index_dir, "ferry") == {"budget.txt"}
+    assert article_count(locations.index_dir) == 4
+    again = update_index(locations)
+    assert again.line() == "+0 new, ~0 changed, -0 removed, 0 skipped"
 
 
 @pytest.mark.skipif(
