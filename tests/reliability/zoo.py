@@ -726,6 +726,32 @@ CASES: tuple[ZooCase, ...] = (
         show="fails",
     ),
     ZooCase(
+        "json-5000-digit-number",
+        "long-number.json",
+        _text(
+            "long-number.json",
+            f'{{"title": "Long number", "text": "{BODY}", "date": {"9" * 5000}}}',
+        ),
+        "skipped",
+        "invalid json",
+        show="fails",
+    ),
+    ZooCase(
+        "jsonl-line-with-a-5000-digit-number",
+        "long-number.jsonl",
+        _text(
+            "long-number.jsonl",
+            f'{{"title": "Long number", "text": "{BODY}", "count": {"9" * 5000}}}\n'
+            + json.dumps({"title": "The line after it", "text": SECOND})
+            + "\n",
+        ),
+        "indexed",
+        articles=1,
+        problems=("long-number.jsonl#1",),
+        words=("reading",),
+        show="prints",
+    ),
+    ZooCase(
         "json-dates-at-the-edges",
         "dates.json",
         _text("dates.json", _edge_dates()),
@@ -767,6 +793,30 @@ CASES: tuple[ZooCase, ...] = (
         ),
         "indexed",
         title="A heading after a Python tag",
+        show="prints",
+    ),
+    ZooCase(
+        "front-matter-impossible-date",
+        "impossible-date.md",
+        _text(
+            "impossible-date.md",
+            "---\ntitle: A title YAML cannot finish\ndate: 2023-02-30\n---\n\n"
+            f"# Heading after an impossible date\n\n{BODY}\n",
+        ),
+        "indexed",
+        title="Heading after an impossible date",
+        show="prints",
+    ),
+    ZooCase(
+        "front-matter-5000-digit-number",
+        "long-number.md",
+        _text(
+            "long-number.md",
+            f"---\ntitle: Long number\ncount: {'9' * 5000}\n---\n\n"
+            f"# Heading after a 5000-digit number\n\n{BODY}\n",
+        ),
+        "indexed",
+        title="Heading after a 5000-digit number",
         show="prints",
     ),
     ZooCase(
