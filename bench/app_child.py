@@ -11,11 +11,11 @@ hook is the app's `_display` method, which the screen calls once per frame.
   articles listed); the parent adds the process start (interpreter and
   imports) from the wall clock.
 * keystroke to results: `pilot.press(letter)` until the frame that shows
-  the results for the text typed so far. The app waits `SEARCH_DELAY`
-  of quiet typing before it searches, so every figure includes it;
-  the search alone is timed too. Each letter waits for its results before the
-  next is pressed (a typist who pauses); a burst types a whole word at once
-  and times the last key to its results.
+  the results for the text typed so far; the search alone is timed too. Each
+  letter waits for its results before the next is pressed (a typist who
+  pauses), so the app searches each at once; a burst types a whole word at
+  once and times the last key to its results, which includes the
+  `SEARCH_DELAY` the app waits for a burst to pause.
 * reader: posting `ResultsList.Chosen` for a hit until the frame that shows
   the article (load, collapse, wrap, paint), for a typical article and one of
   5,000 paragraphs, each chosen `READER_PAUSE` after the one before; and the

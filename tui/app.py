@@ -13,6 +13,7 @@ import gc
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -53,9 +54,10 @@ if TYPE_CHECKING:
     from index.store import Progress
 
 SEARCH_DELAY = 0.03
-"""Seconds of quiet typing before a search starts: pasted text and held keys
-search once, while every letter a person types is searched (a search takes
-about 10 ms at 100,000 articles, so waiting longer would only add delay)."""
+"""Keys closer together than this are a burst (a fast run of keys, a held
+key): the first is searched at once, the rest once the burst pauses this long.
+Every letter a person types is searched (a search takes about 10 ms at
+100,000 articles, so waiting longer would only add delay)."""
 GC_THRESHOLDS = (700, 10, 100)
 """Python's, but a full collection after 100 middle ones instead of 10."""
 ARTICLE_DELAY = 0.03
@@ -109,6 +111,8 @@ class NewsdeskApp(App[None]):
         self._search_serial = 0
         self._article_serial = 0
         self._search_timer: Timer | None = None
+        self._typed_at = -SEARCH_DELAY
+        """When the search text last changed (`time.monotonic()` seconds)."""
         self._article_timer: Timer | None = None
         self._collector_tuned = False
         """Whether the garbage collector was set up for the session."""
@@ -347,7 +351,12 @@ class NewsdeskApp(App[None]):
             self._article_timer.stop()
         if self._search_timer is not None:
             self._search_timer.stop()
-        self._search_timer = self.set_timer(SEARCH_DELAY, self._search_now)
+        typed_before, self._typed_at = self._typed_at, time.monotonic()
+        if self._typed_at - typed_before >= SEARCH_DELAY:
+            # After a pause, waiting would only add the delay to every letter.
+            self._search_now()
+        else:
+            self._search_timer = self.set_timer(SEARCH_DELAY, self._search_now)
 
     @on(Input.Submitted, "#search")
     def _query_submitted(self) -> None:
