@@ -10,7 +10,6 @@ sorted lists: the same index gives the same queries.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from collections.abc import Iterator
@@ -115,14 +114,11 @@ def _typo(word: str, rng: random.Random) -> str:
 
 
 def _documents(
-    searcher: Any, generation_dir: Path, rng: random.Random, count: int
+    searcher: Any, rng: random.Random, count: int
 ) -> Iterator[dict[str, Any]]:
     """A sample of the articles, chosen by id: document numbers depend on
     which worker process indexed which file, ids do not."""
-    manifest = json.loads((generation_dir / "manifest.json").read_text("utf-8"))
-    ids = sorted(
-        article_id for record in manifest["files"].values() for article_id in record[3]
-    )
+    ids = [term.decode("utf-8") for term in searcher.lexicon("id")]
     for article_id in rng.sample(ids, min(count, len(ids))):
         fields = searcher.document(id=article_id)
         if fields is not None:
@@ -151,7 +147,7 @@ def make_queries(index_dir: Path, seed: int, per_kind: int = PER_KIND) -> QueryS
                 frequency[word] = reader.doc_frequency("body", stems[0])
                 if reader.doc_frequency("title", stems[0]):
                     title_words.add(word)
-        documents = list(_documents(searcher, index_dir / meta.generation, rng, 4000))
+        documents = list(_documents(searcher, rng, 4000))
     ix.close()
 
     def usable(word: str) -> bool:

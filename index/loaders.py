@@ -17,9 +17,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
-
 from .article import Article, ArticleError, Problem
 from .fields import (
     AUTHOR_FIELDS,
@@ -35,7 +32,11 @@ from .fields import (
 from .paragraphs import pick_title, readable_file_name, split_paragraphs
 from .text import UndecodableError, clean_text, decode_bytes
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
 __all__ = [
+    "COLLECTION_FORMATS",
     "MAX_FILE_BYTES",
     "SUFFIX_FORMATS",
     "LoadedFile",
@@ -223,10 +224,12 @@ def _front_matter(text: str) -> tuple[Mapping[str, Any], str]:
         # C parser, where PyYAML has one, took a sixth of the time.
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         meta = yaml.load(text[4:end], Loader=loader)
-    # Well-formed YAML can still hold what no value can be made of: a
-    # 30 February (ValueError), a number of 5,000 digits (ValueError), lists
-    # nested thousands deep (RecursionError in the pure-Python parser).
-    except (yaml.YAMLError, ValueError, RecursionError):
+    # Well-formed YAML can still hold what no value can be made of, and
+    # PyYAML's constructors then raise what they happen to: ValueError (30
+    # February, 5,000 digits), KeyError (`!!bool maybe`), AttributeError
+    # (`!!timestamp soon`), RecursionError (deep nesting, pure-Python parser).
+    # Any of them means the same as invalid YAML: no usable front matter.
+    except Exception:
         return {}, body
     return (meta if isinstance(meta, Mapping) else {}), body
 
@@ -237,7 +240,18 @@ def _markdown_parser() -> MarkdownIt:
     millisecond, about as long as parsing a typical article."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark")
+    parser = MarkdownIt("commonmark")
+    # Each rule chain is compiled on first use, and a second thread could
+    # see one half compiled (a reader and an update can both parse); compiled
+    # here, before the cache shares the parser.
+    for ruler in (
+        parser.core.ruler,
+        parser.block.ruler,
+        parser.inline.ruler,
+        parser.inline.ruler2,
+    ):
+        ruler.getRules("")
+    return parser
 
 
 def _markdown_blocks(body: str) -> tuple[str | None, list[str]]:
@@ -463,6 +477,8 @@ _COLLECTION_LOADERS: dict[str, Callable[[Path, str, int | None], LoadedFile]] = 
     "json": _load_json,
     "jsonl": _load_jsonl,
 }
+COLLECTION_FORMATS = frozenset(_COLLECTION_LOADERS)
+"""Formats whose files hold records, each an article or a problem."""
 
 
 def load_file(

@@ -56,7 +56,7 @@ from .analysis import indexed_words, stemmed_text
 from .article import Article, ArticleError, Problem
 from .collapse import collapse
 from .discover import FileEntry, Scan, scan_folders
-from .loaders import load_file
+from .loaders import COLLECTION_FORMATS, load_file
 from .locations import Locations
 from .postings import (
     add_document,
@@ -588,7 +588,17 @@ def _read_manifest(generation_dir: Path) -> _Manifest:
             },
             header["listing"] if isinstance(header["listing"], str) else None,
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    # A damaged file can hold anything JSON can: 1e999 (int() overflows),
+    # lists nested past the recursion limit.
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        OverflowError,
+        RecursionError,
+    ):
         return _NO_MANIFEST
 
 
@@ -610,16 +620,28 @@ def _read_records(
             )
             for file_id, (size, mtime, sha, ids) in listed.items()
         }
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        OverflowError,
+        RecursionError,
+    ):
         return None
 
 
 def _write_manifest(
-    generation_dir: Path, records: dict[str, _FileRecord], toc: int, scan: Scan
+    generation_dir: Path,
+    records: dict[str, _FileRecord],
+    toc: int,
+    scan: Scan,
+    fingerprint: str,
 ) -> None:
     """Write the manifest: a first line of `_Manifest`, then the records.
 
-    The scan's fingerprint is kept only when the records describe exactly
+    The scan's `fingerprint` is kept only when the records describe exactly
     the files it found, so that a matching fingerprint next time proves that
     nothing changed."""
     matches = len(records) == len(scan.files) and all(
@@ -630,7 +652,7 @@ def _write_manifest(
     )
     header = {
         "toc": toc,
-        "listing": scan.fingerprint() if matches else None,
+        "listing": fingerprint if matches else None,
         "not_articles": [[problem.where, problem.reason] for problem in scan.skipped],
         "problems": {
             file_id: [[problem.where, problem.reason] for problem in record.problems]
@@ -863,7 +885,13 @@ def _build(
                 publish()
                 published = True
         _write_words(generation_dir, words)
-        _write_manifest(generation_dir, records, whoosh_ix.latest_generation(), scan)
+        _write_manifest(
+            generation_dir,
+            records,
+            whoosh_ix.latest_generation(),
+            scan,
+            scan.fingerprint(),
+        )
         summary.articles = whoosh_ix.doc_count()
         whoosh_ix.close()
         summary.seconds = time.monotonic() - started
@@ -893,9 +921,10 @@ def _update(
     scan = scan_folders(locations.folders)
     summary = UpdateSummary()
     current = manifest.toc == whoosh_ix.latest_generation()
+    fingerprint = scan.fingerprint()
     if (
         current
-        and manifest.listing == scan.fingerprint()
+        and manifest.listing == fingerprint
         and manifest.not_articles == scan.skipped
     ):
         # Nothing changed: no file's record is needed (decoding them all was
@@ -907,7 +936,7 @@ def _update(
         return summary
     records = _read_records(generation_dir, manifest) if current else None
     if records is None:
-        records = _records_from_index(whoosh_ix)
+        records = _records_from_index(whoosh_ix, manifest.problems if current else None)
     present = {entry.file_id for entry in scan.files}
     work: list[tuple[FileEntry, str | None]] = []
     for entry in scan.files:
@@ -940,7 +969,9 @@ def _update(
         if words:
             _write_words(generation_dir, read_words(generation_dir) + words)
         whoosh_ix = whoosh_index.open_dir(str(generation_dir))
-    _write_manifest(generation_dir, records, whoosh_ix.latest_generation(), scan)
+    _write_manifest(
+        generation_dir, records, whoosh_ix.latest_generation(), scan, fingerprint
+    )
     summary.articles = whoosh_ix.doc_count()
     whoosh_ix.close()
     summary.skipped = _skipped(scan.skipped, records)
@@ -957,24 +988,40 @@ def _cancel(writer: Any) -> None:
         writer.cancel()
 
 
-def _records_from_index(whoosh_ix: Any) -> dict[str, _FileRecord]:
-    """Rebuild the manifest from the index when a crash left it behind.
+def _records_from_index(
+    whoosh_ix: Any, problems: dict[str, tuple[Problem, ...]] | None
+) -> dict[str, _FileRecord]:
+    """Rebuild the manifest's records from the index when they are lost.
 
     Each document keeps its file's size and mtime (`stamp`), so files
-    unchanged since they were indexed are not read again. Files that gave no
-    article are not in the index and are read again."""
+    unchanged since they were indexed are not read again. What could not be
+    indexed is not in the documents: `problems` (the manifest's first line,
+    when it still matches the index) says it; without it, collection files
+    are read again (their bad records sit beside good ones), as are files
+    that gave no article (they are not in the index)."""
     ids_by_file: dict[str, list[str]] = {}
     stamps: dict[str, str] = {}
+    formats: dict[str, str] = {}
     with whoosh_ix.searcher() as searcher:
         for fields in searcher.all_stored_fields():
-            ids_by_file.setdefault(fields["file"], []).append(fields["id"])
-            stamps[fields["file"]] = fields.get("stamp", "")
+            file_id = fields["file"]
+            ids_by_file.setdefault(file_id, []).append(fields["id"])
+            stamps[file_id] = fields.get("stamp", "")
+            formats[file_id] = fields.get("format", "")
     records = {}
     for file_id, ids in ids_by_file.items():
         size, _colon, mtime = stamps[file_id].partition(":")
-        known = size.isdigit() and mtime.isdigit()
+        known = (
+            size.isdigit()
+            and mtime.isdigit()
+            and (problems is not None or formats[file_id] not in COLLECTION_FORMATS)
+        )
         records[file_id] = _FileRecord(
-            int(size) if known else -1, int(mtime) if known else -1, "", tuple(ids)
+            int(size) if known else -1,
+            int(mtime) if known else -1,
+            "",
+            tuple(ids),
+            problems.get(file_id, ()) if problems is not None else (),
         )
     return records
 

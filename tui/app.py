@@ -54,9 +54,9 @@ if TYPE_CHECKING:
     from index.store import Progress
 
 SEARCH_DELAY = 0.03
-"""Keys closer together than this are a burst (a fast run of keys, a held
-key): the first is searched at once, the rest once the burst pauses this long.
-Every letter a person types is searched (a search takes about 10 ms at
+"""Keys closer together than this are a burst (a fast run of keys, a
+script): the first is searched at once, the rest once the burst pauses this
+long. Every letter a person types is searched (a search takes about 10 ms at
 100,000 articles, so waiting longer would only add delay)."""
 GC_THRESHOLDS = (700, 10, 100)
 """Python's, but a full collection after 100 middle ones instead of 10."""
@@ -111,7 +111,7 @@ class NewsdeskApp(App[None]):
         self._search_serial = 0
         self._article_serial = 0
         self._search_timer: Timer | None = None
-        self._typed_at = -SEARCH_DELAY
+        self._typed_at = float("-inf")
         """When the search text last changed (`time.monotonic()` seconds)."""
         self._article_timer: Timer | None = None
         self._collector_tuned = False

@@ -290,23 +290,46 @@ def test_unchanged_files_are_not_opened(
     assert ids_for(locations.index_dir, "meadow") == {"flood.txt"}
 
 
-@pytest.mark.parametrize("damage", ["deleted", "records cut off"])
-def test_a_lost_manifest_is_recovered_without_reading_unchanged_files(
-    locations: Locations, articles: Path, built: UpdateSummary, damage: str
-) -> None:
-    """A crash between Whoosh's commit and the manifest's rewrite (or an
-    index from before the manifest's layout) leaves no usable record of the
-    files. The next update rebuilds the records from the index's documents,
-    which keep their file's size and mtime: unchanged files are neither read
-    nor counted changed, and a really changed one is re-indexed."""
-    meta = read_meta(locations.index_dir)
-    assert meta is not None
-    manifest = locations.index_dir / meta.generation / "manifest.json"
+HALF_BROKEN_FEED = '{"title": "Good record", "text": "A fine record."}\nnot json\n'
+
+
+def damage_manifest(manifest: Path, damage: str) -> None:
+    """What a crash, a damaged disk or an older newsdesk leaves behind."""
+    header, records = manifest.read_bytes().split(b"\n", 1)
     if damage == "deleted":
         manifest.unlink()
-    else:
-        header = manifest.read_bytes().split(b"\n")[0]
+    elif damage == "records cut off":
         manifest.write_bytes(header + b"\n{")
+    elif damage == "older than the index":
+        # The commit went through, the manifest's rewrite did not.
+        older = json.loads(header)
+        older["toc"] -= 1
+        manifest.write_bytes(json.dumps(older).encode() + b"\n" + records)
+    else:  # The one-line layout of earlier versions.
+        files = {
+            file_id: [*record, []] for file_id, record in json.loads(records).items()
+        }
+        manifest.write_text(json.dumps({"toc": 1, "files": files}), "utf-8")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["deleted", "records cut off", "older than the index", "an earlier layout"],
+)
+def test_a_lost_manifest_is_recovered_without_reading_unchanged_files(
+    locations: Locations, articles: Path, damage: str
+) -> None:
+    """With no usable record of the files, the next update rebuilds the
+    records from the index's documents, which keep their file's size and
+    mtime: unchanged files are not read again, and a really changed one is
+    re-indexed. Why a feed's bad line was skipped is not in the documents:
+    the manifest's first line still says it when it matches the index;
+    otherwise the feed is read again."""
+    (articles / "feed.jsonl").write_text(HALF_BROKEN_FEED, "utf-8")
+    update_index(locations)
+    meta = read_meta(locations.index_dir)
+    assert meta is not None
+    damage_manifest(locations.index_dir / meta.generation / "manifest.json", damage)
     replace_keeping_size_and_mtime(articles / "flood.txt", "valley", "meadow")
     write_article(articles, "budget.txt", "Coalition agrees budget", "Ferry fares.")
     # Also a new file, so that the update cannot skip reading the records.
@@ -314,12 +337,31 @@ def test_a_lost_manifest_is_recovered_without_reading_unchanged_files(
 
     summary = update_index(locations)
 
-    assert summary.line() == "+1 new, ~1 changed, -0 removed, 0 skipped"
+    assert (summary.new, summary.removed) == (1, 0)
+    # The feed, unless the first line still said why its line was skipped.
+    assert summary.changed == (1 if damage == "records cut off" else 2)
+    assert [p.where for p in summary.skipped] == ["feed.jsonl#2"]
+    assert [p.where for p in skipped_files(locations.index_dir)] == ["feed.jsonl#2"]
     assert ids_for(locations.index_dir, "valley") == {"flood.txt"}
     assert ids_for(locations.index_dir, "ferry") == {"budget.txt"}
-    assert article_count(locations.index_dir) == 4
+    assert article_count(locations.index_dir) == 5
     again = update_index(locations)
-    assert again.line() == "+0 new, ~0 changed, -0 removed, 0 skipped"
+    assert again.line() == "+0 new, ~0 changed, -0 removed, 1 skipped"
+
+
+def test_a_file_that_is_no_article_is_reported_and_still_after_a_no_op(
+    locations: Locations, articles: Path, built: UpdateSummary
+) -> None:
+    (articles / "README.txt").write_text("About this dump.\n", encoding="utf-8")
+
+    summary = update_index(locations)
+    again = update_index(locations)
+
+    assert summary.line() == "+0 new, ~0 changed, -0 removed, 1 skipped"
+    assert again.line() == "+0 new, ~0 changed, -0 removed, 1 skipped"
+    assert [p.where for p in again.skipped] == ["README.txt"]
+    (articles / "README.txt").unlink()
+    assert update_index(locations).line() == "+0 new, ~0 changed, -0 removed, 0 skipped"
 
 
 @pytest.mark.skipif(

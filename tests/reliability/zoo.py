@@ -808,6 +808,18 @@ CASES: tuple[ZooCase, ...] = (
         show="prints",
     ),
     ZooCase(
+        "front-matter-tags-no-value-fits",
+        "odd-tags.md",
+        _text(
+            "odd-tags.md",
+            "---\ntitle: Odd tags\ndraft: !!bool maybe\nwhen: !!timestamp soon\n"
+            f"---\n\n# Heading after tags no value fits\n\n{BODY}\n",
+        ),
+        "indexed",
+        title="Heading after tags no value fits",
+        show="prints",
+    ),
+    ZooCase(
         "front-matter-5000-digit-number",
         "long-number.md",
         _text(
