@@ -568,6 +568,18 @@ class _Manifest:
 
 
 _NO_MANIFEST = _Manifest(-1, [], {}, None)
+# What reading a missing or damaged manifest raises: a damaged file can hold
+# anything JSON can, say 1e999 (int() overflows) or lists nested past the
+# recursion limit.
+_DAMAGED_MANIFEST = (
+    OSError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+)
 
 
 def _problems(listed: Any) -> tuple[Problem, ...]:
@@ -588,17 +600,7 @@ def _read_manifest(generation_dir: Path) -> _Manifest:
             },
             header["listing"] if isinstance(header["listing"], str) else None,
         )
-    # A damaged file can hold anything JSON can: 1e999 (int() overflows),
-    # lists nested past the recursion limit.
-    except (
-        OSError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        OverflowError,
-        RecursionError,
-    ):
+    except _DAMAGED_MANIFEST:
         return _NO_MANIFEST
 
 
@@ -620,15 +622,7 @@ def _read_records(
             )
             for file_id, (size, mtime, sha, ids) in listed.items()
         }
-    except (
-        OSError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        OverflowError,
-        RecursionError,
-    ):
+    except _DAMAGED_MANIFEST:
         return None
 
 
