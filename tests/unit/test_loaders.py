@@ -180,7 +180,22 @@ def test_headline_ending_in_a_question_mark_is_a_title(tmp_path: Path) -> None:
 # --- Markdown -----------------------------------------------------------------
 
 
-def test_markdown_front_matter_fills_the_fields(tmp_path: Path) -> None:
+@pytest.fixture(params=["libyaml", "pure Python"])
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """PyYAML's C parser where it is installed, and the pure-Python one that
+    newsdesk falls back to without it."""
+    import yaml
+
+    if request.param == "pure Python":
+        monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    elif not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML is installed without libyaml")
+    return str(request.param)
+
+
+def test_markdown_front_matter_fills_the_fields(
+    tmp_path: Path, yaml_parser: str
+) -> None:
     text = f"""---
 title: "Night trains return to the coast line"
 date: 2024-05-02T06:15:00+02:00
@@ -210,7 +225,7 @@ ten o'clock on Thursday, [fully booked](https://example.invalid/book).
     )
 
 
-def test_markdown_front_matter_aliases(tmp_path: Path) -> None:
+def test_markdown_front_matter_aliases(tmp_path: Path, yaml_parser: str) -> None:
     text = f"""---
 headline: Harbour festival draws record crowds
 published: 2023-08-19
@@ -239,7 +254,9 @@ def test_markdown_heading_is_the_title(tmp_path: Path) -> None:
     assert article.paragraphs == (FLOOD_LEAD, "Rest centre", FLOOD_BODY[1])
 
 
-def test_markdown_with_invalid_yaml_still_loads_its_text(tmp_path: Path) -> None:
+def test_markdown_with_invalid_yaml_still_loads_its_text(
+    tmp_path: Path, yaml_parser: str
+) -> None:
     text = f"""---
 title: [unclosed, list
 date: : :
@@ -255,7 +272,9 @@ date: : :
     assert article.date is None
 
 
-def test_markdown_yaml_alias_bomb_loads_quickly(tmp_path: Path) -> None:
+def test_markdown_yaml_alias_bomb_loads_quickly(
+    tmp_path: Path, yaml_parser: str
+) -> None:
     levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for number in range(1, 10):
         previous = chr(ord("a") + number - 1)
@@ -272,6 +291,27 @@ def test_markdown_yaml_alias_bomb_loads_quickly(tmp_path: Path) -> None:
     assert article.paragraphs == (FLOOD_LEAD,)
     assert len(article.author or "") < 1000
     assert len(article.source or "") < 1000
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "date: 2023-02-30",
+        f"count: {'9' * 5000}",
+        "draft: !!bool maybe",
+        "date: !!timestamp soon",
+        "nested: " + "[" * 2000 + "]" * 2000,
+    ],
+)
+def test_markdown_front_matter_no_value_fits_is_ignored(
+    tmp_path: Path, yaml_parser: str, front: str
+) -> None:
+    text = (
+        f"---\ntitle: Lost title\n{front}\n---\n\n# {FLOOD_HEADLINE}\n\n{FLOOD_LEAD}\n"
+    )
+    article = only_article(write(tmp_path, "odd.md", text))
+    assert article.title == FLOOD_HEADLINE
+    assert article.paragraphs == (FLOOD_LEAD,)
 
 
 def test_markdown_without_front_matter_or_heading_finds_a_headline(
