@@ -75,7 +75,7 @@ def folder_prefixes(folders: Sequence[Path]) -> list[str]:
     return [f"{prefix}/" for prefix in prefixes]
 
 
-def _scan_one(folder: Path, prefix: str, scan: Scan) -> None:
+def _scan_one(folder: Path, prefix: str, scan: Scan, taken: set[str]) -> None:
     """Scan one folder: each directory's files in name order, then its
     subdirectories in name order. Symlinked directories are not followed
     (they could loop or lead out of the folder); symlinked files are."""
@@ -102,14 +102,16 @@ def _scan_one(folder: Path, prefix: str, scan: Scan) -> None:
                 if not entry.is_symlink():
                     subdirectories.append(entry)
                 continue
-            _add_file(entry, prefix + safe_name(relative + name), scan)
+            _add_file(entry, prefix + safe_name(relative + name), scan, taken)
         for entry in subdirectories:
             scan_directory(entry.path, f"{relative}{entry.name}/")
 
     scan_directory(os.fspath(folder), "")
 
 
-def _add_file(entry: os.DirEntry[str], file_id: str, scan: Scan) -> None:
+def _add_file(
+    entry: os.DirEntry[str], file_id: str, scan: Scan, taken: set[str]
+) -> None:
     suffix = name_suffix(entry.name)
     if format_of_suffix(suffix) is None:
         scan.skipped.append(Problem(file_id, "not an article format"))
@@ -130,12 +132,29 @@ def _add_file(entry: os.DirEntry[str], file_id: str, scan: Scan) -> None:
     if not stat.S_ISREG(info.st_mode):
         scan.skipped.append(Problem(file_id, "not a regular file"))
         return
+    file_id = _unique(file_id, suffix, taken)
     scan.files.append(FileEntry(file_id, entry.path, info.st_size, info.st_mtime_ns))
+
+
+def _unique(file_id: str, suffix: str, taken: set[str]) -> str:
+    """`file_id`, or the first free `name~2.txt`, `name~3.txt`, … when another
+    file already has it: names that differ only in characters shown as `?`
+    (`a\\x01.txt`, `a\\x02.txt`, `a?.txt`) would otherwise share one id, and
+    each update would replace one file's article with the other's."""
+    unique, number = file_id, 1
+    if not file_id.endswith(suffix):
+        suffix = ""  # An escape sequence before it took its dot.
+    while unique in taken:
+        number += 1
+        unique = f"{file_id[: len(file_id) - len(suffix)]}~{number}{suffix}"
+    taken.add(unique)
+    return unique
 
 
 def scan_folders(folders: Sequence[Path]) -> Scan:
     """List the article files in `folders`, in a stable order."""
     scan = Scan()
+    taken: set[str] = set()
     for folder, prefix in zip(folders, folder_prefixes(folders), strict=False):
-        _scan_one(folder, prefix, scan)
+        _scan_one(folder, prefix, scan, taken)
     return scan

@@ -314,9 +314,8 @@ def _index(args: argparse.Namespace) -> int:
         return 0
     if args.quiet:
         return 0
-    print(
-        f"{summary.line()} · {summary.articles:,} articles in {summary.seconds:.1f} s"
-    )
+    noun = "article" if summary.articles == 1 else "articles"
+    print(f"{summary.line()} · {summary.articles:,} {noun} in {summary.seconds:.1f} s")
     shown = summary.skipped if args.verbose else summary.skipped[:_SHOWN_SKIPPED]
     for problem in shown:
         print(f"  skipped {printable(problem.where)}: {printable(problem.reason)}")

@@ -192,6 +192,18 @@ def test_index_prints_a_one_line_summary(desk: Desk) -> None:
     assert again.stdout.startswith("+0 new, ~0 changed, -1 removed, 0 skipped · 4 ")
 
 
+def test_index_of_one_article_says_article(tmp_path: Path) -> None:
+    desk = Desk(tmp_path / "articles", tmp_path / "ix", tmp_path / "home")
+    desk.articles.mkdir()
+    (desk.articles / "ferry.txt").write_text("Ferry returns\n\nIt is back.\n", "utf-8")
+
+    result = desk.run("index")
+
+    assert result.stdout.startswith(
+        "+1 new, ~0 changed, -0 removed, 0 skipped · 1 article in "
+    )
+
+
 def test_index_json_prints_the_summary_as_json(desk: Desk) -> None:
     (desk.articles / "notes.pdf").write_bytes(b"%PDF")
 

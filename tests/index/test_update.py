@@ -204,6 +204,29 @@ def test_a_renamed_file_is_found_under_its_new_name(
     assert ids_for(locations.index_dir, "valley") == {"sport/flood.txt"}
 
 
+def test_names_that_show_alike_keep_their_own_articles(
+    locations: Locations, articles: Path, built: UpdateSummary
+) -> None:
+    """Control characters in a name are shown as `?`, so these three names
+    read alike; each file keeps its own article through every update."""
+    for name, word in (
+        ("a\x01.txt", "ferries"),
+        ("a\x02.txt", "tugs"),
+        ("a?.txt", "cranes"),
+    ):
+        write_article(articles, name, f"Harbour {word}", f"A story about {word}.")
+
+    first = update_index(locations)
+    second = update_index(locations)
+
+    assert first.line() == "+3 new, ~0 changed, -0 removed, 0 skipped"
+    assert second.line() == "+0 new, ~0 changed, -0 removed, 0 skipped"
+    assert article_count(locations.index_dir) == 6
+    found = [ids_for(locations.index_dir, word) for word in ("ferry", "tug", "crane")]
+    assert [len(ids) for ids in found] == [1, 1, 1]
+    assert set().union(*found) == {"a?.txt", "a?~2.txt", "a?~3.txt"}
+
+
 def test_add_change_and_remove_in_one_update(
     locations: Locations, articles: Path, built: UpdateSummary
 ) -> None:
