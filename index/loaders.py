@@ -77,9 +77,6 @@ _CONTROL_REFERENCE = re.compile(
 trafilatura then drops the whole page."""
 
 _MAX_FRONT_MATTER_CHARS = 64 * 1024
-# What else `json.loads` raises ValueError for: Python's limit on the digits
-# of an integer read from text (4,300 by default).
-_LONG_NUMBER = "a number with too many digits"
 
 # trafilatura and its helpers log warnings about pages; with no handler
 # configured, Python would print them over the terminal (and the app).
@@ -412,20 +409,27 @@ def _collection(
     return LoadedFile(articles, problems)
 
 
+def _json(text: str, say_line: bool) -> Any:
+    """`json.loads(text)`, or `ArticleError` saying why it cannot be read
+    (with the line number of a syntax error when `say_line`)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        where = f" at line {error.lineno}" if say_line else ""
+        raise ArticleError(f"invalid JSON{where}: {error.msg}") from error
+    # What else it raises ValueError for: Python's limit on the digits of an
+    # integer read from text (4,300 by default).
+    except ValueError as error:
+        raise ArticleError("invalid JSON: a number with too many digits") from error
+    except RecursionError as error:
+        raise ArticleError("invalid JSON: nested too deeply") from error
+
+
 def _load_json(path: Path, file_id: str, only: int | None = None) -> LoadedFile:
     text = _text(path)
     if not text.strip():
         raise ArticleError("empty: no text")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ArticleError(
-            f"invalid JSON at line {error.lineno}: {error.msg}"
-        ) from error
-    except ValueError as error:
-        raise ArticleError(f"invalid JSON: {_LONG_NUMBER}") from error
-    except RecursionError as error:
-        raise ArticleError("invalid JSON: nested too deeply") from error
+    data = _json(text, say_line=True)
     if isinstance(data, Mapping):
         # {"articles": [...]}, JSON Feed's {"title", "items": [...]} and the
         # like: a mapping holding one list of records is a collection.
@@ -454,15 +458,9 @@ def _load_jsonl(path: Path, file_id: str, only: int | None = None) -> LoadedFile
             continue
         record_id = f"{file_id}#{number}"
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            results.append(Problem(record_id, f"invalid JSON: {error.msg}"))
-            continue
-        except ValueError:
-            results.append(Problem(record_id, f"invalid JSON: {_LONG_NUMBER}"))
-            continue
-        except RecursionError:
-            results.append(Problem(record_id, "invalid JSON: nested too deeply"))
+            record = _json(line, say_line=False)
+        except ArticleError as error:
+            results.append(Problem(record_id, str(error)))
             continue
         results.append(_record_article(record, path, record_id, "jsonl"))
     return _collection(results, only, file_id)

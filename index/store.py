@@ -345,6 +345,12 @@ def file_stamp(size: int, mtime_ns: int) -> str:
     return f"{size}:{mtime_ns}"
 
 
+def _size_and_mtime(stamp: str) -> tuple[int, int] | None:
+    """What `file_stamp` recorded; None when `stamp` is not one of its."""
+    size, _colon, mtime = stamp.partition(":")
+    return (int(size), int(mtime)) if size.isdigit() and mtime.isdigit() else None
+
+
 def _load_for_index(entry: FileEntry, known_sha: str | None) -> _Loaded:
     try:
         data = entry.path.read_bytes()
@@ -562,9 +568,7 @@ class _Manifest:
     @property
     def skipped(self) -> list[Problem]:
         """Everything the last update could not index, and why."""
-        return self.not_articles + [
-            problem for problems in self.problems.values() for problem in problems
-        ]
+        return _skipped(self.not_articles, self.problems.values())
 
 
 _NO_MANIFEST = _Manifest(-1, [], {}, None)
@@ -584,6 +588,11 @@ _DAMAGED_MANIFEST = (
 
 def _problems(listed: Any) -> tuple[Problem, ...]:
     return tuple(Problem(str(where), str(reason)) for where, reason in listed)
+
+
+def _listed(problems: Iterable[Problem]) -> list[list[str]]:
+    """`problems` as the manifest holds them (`_problems` reads them back)."""
+    return [[problem.where, problem.reason] for problem in problems]
 
 
 def _read_manifest(generation_dir: Path) -> _Manifest:
@@ -647,9 +656,9 @@ def _write_manifest(
     header = {
         "toc": toc,
         "listing": fingerprint if matches else None,
-        "not_articles": [[problem.where, problem.reason] for problem in scan.skipped],
+        "not_articles": _listed(scan.skipped),
         "problems": {
-            file_id: [[problem.where, problem.reason] for problem in record.problems]
+            file_id: _listed(record.problems)
             for file_id, record in records.items()
             if record.problems
         },
@@ -675,11 +684,10 @@ def skipped_files(index_dir: Path) -> list[Problem]:
 
 
 def _skipped(
-    scan_skipped: Sequence[Problem], records: dict[str, _FileRecord]
+    scan_skipped: Sequence[Problem], problems: Iterable[tuple[Problem, ...]]
 ) -> list[Problem]:
-    return list(scan_skipped) + [
-        problem for record in records.values() for problem in record.problems
-    ]
+    """What a scan skipped, then why each file's records were skipped."""
+    return list(scan_skipped) + [problem for some in problems for problem in some]
 
 
 def _stamp() -> str:
@@ -898,7 +906,9 @@ def _build(
         raise
     keep = [generation] + ([previous.generation] if previous else [])
     _remove_stale_generations(index_dir, keep)
-    summary.skipped = _skipped(scan.skipped, records)
+    summary.skipped = _skipped(
+        scan.skipped, (record.problems for record in records.values())
+    )
     return summary
 
 
@@ -968,7 +978,9 @@ def _update(
     )
     summary.articles = whoosh_ix.doc_count()
     whoosh_ix.close()
-    summary.skipped = _skipped(scan.skipped, records)
+    summary.skipped = _skipped(
+        scan.skipped, (record.problems for record in records.values())
+    )
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -1004,15 +1016,13 @@ def _records_from_index(
             formats[file_id] = fields.get("format", "")
     records = {}
     for file_id, ids in ids_by_file.items():
-        size, _colon, mtime = stamps[file_id].partition(":")
-        known = (
-            size.isdigit()
-            and mtime.isdigit()
-            and (problems is not None or formats[file_id] not in COLLECTION_FORMATS)
-        )
+        known = _size_and_mtime(stamps[file_id])
+        if problems is None and formats[file_id] in COLLECTION_FORMATS:
+            known = None  # Which of its records were skipped is unknown.
+        size, mtime = known or (-1, -1)
         records[file_id] = _FileRecord(
-            int(size) if known else -1,
-            int(mtime) if known else -1,
+            size,
+            mtime,
             "",
             tuple(ids),
             problems.get(file_id, ()) if problems is not None else (),
